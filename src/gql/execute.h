@@ -1,0 +1,111 @@
+/*
+ * execute.h: prepared documents and execution (queries, mutations serially,
+ * subscriptions through two entry points), with introspection built in.
+ *
+ * The response is streamed as JSON into a gql_buf; null propagation truncates
+ * the buffer back to the nearest nullable parent. A prepared document holds a
+ * parsed and validated document and is executed any number of times with
+ * different variables; execution never parses or validates.
+ */
+#ifndef GQL_EXECUTE_H
+#define GQL_EXECUTE_H
+#include "ast.h"
+#include "error.h"
+#include "schema.h"
+#include "value.h"
+
+typedef struct gql_prepared {
+    gql_schema *schema;
+    gql_document *doc;         /* owned */
+    /* operations and fragments indexed once at prepare time */
+    const gql_definition **operations;
+    uint32_t operation_count;
+    const gql_definition **fragments;
+    uint32_t fragment_count;
+} gql_prepared;
+
+typedef struct gql_prepare_options {
+    gql_parse_options parse;
+    uint32_t max_validation_errors;   /* 0: 100 */
+} gql_prepare_options;
+
+/* Parse and validate. NULL with errs filled (a syntax error, or validation
+ * errors) on failure; *syntax_error is set true when it was a syntax error. */
+gql_prepared *gql_prepare(gql_schema *s, const char *src, size_t len, const gql_prepare_options *opts,
+                          gql_errors *errs, bool *syntax_error);
+void gql_prepared_free(gql_prepared *p);
+/* The operation by name (NULL: the only one). NULL with a message in *err if none or ambiguous:
+ * "Must provide operation name if query contains multiple operations." /
+ * "Unknown operation named \"x\"." / "Must provide an operation." */
+const gql_definition *gql_prepared_operation(const gql_prepared *p, const char *name, const char **err);
+
+typedef struct gql_path {       /* response path as a linked list on the stack */
+    const struct gql_path *prev;
+    const char *key;            /* NULL for a list index */
+    uint32_t index;
+} gql_path;
+
+struct gql_resolve_info {
+    const gql_field *field;
+    const gql_type *parent_type;
+    const gql_type *return_type;
+    const gql_selection *field_node;      /* the first field node of this response key */
+    const gql_selection **field_nodes;    /* every field node merged into it */
+    uint32_t field_node_count;
+    const gql_path *path;
+    const gql_prepared *doc;
+    const gql_definition *operation;
+    const gql_val *variables;
+    gql_schema *schema;
+    void *context;                         /* the request's context */
+    gql_arena *arena;                      /* the request arena: resolvers allocate results here */
+};
+
+typedef struct gql_exec_request {
+    const gql_prepared *doc;
+    const char *operation_name;      /* NULL: the only operation */
+    const gql_val *variables;        /* a GQL_V_OBJECT or NULL */
+    gql_rv root;                     /* the root value (GQL_RV_JSON for `mesd check --root`) */
+    void *context;
+    gql_arena *arena;                /* request arena, owned by the caller */
+    uint32_t max_variable_errors;    /* 0: 50 */
+} gql_exec_request;
+
+typedef enum gql_exec_status {
+    GQL_EXEC_OK,             /* {"data":…} */
+    GQL_EXEC_FIELD_ERRORS,   /* {"errors":[…],"data":…} */
+    GQL_EXEC_REQUEST_ERROR   /* {"errors":[…]}: no operation, variables that do not coerce, … */
+} gql_exec_status;
+
+/* Execute the operation and write the whole response object into out. */
+gql_exec_status gql_execute(const gql_exec_request *req, gql_buf *out);
+
+/* Subscriptions, for the event bus. */
+typedef struct gql_subscription {
+    const gql_definition *operation;
+    const gql_field *field;           /* the root subscription field */
+    const gql_selection *field_node;
+    const char *response_key;
+    const gql_val *args;              /* its coerced arguments */
+    const gql_val *variables;         /* the coerced variables */
+} gql_subscription;
+
+/* createSourceEventStream's part that is not I/O: pick the operation (which must
+ * be a subscription), coerce variables and the root field's arguments. On a
+ * request error returns GQL_EXEC_REQUEST_ERROR and writes {"errors":[…]} into err_out. */
+gql_exec_status gql_subscribe(const gql_exec_request *req, gql_subscription *sub, gql_buf *err_out);
+/* Execute the subscription's selection set on one event: `event` is the value of
+ * the root field; writes the whole response object. */
+gql_exec_status gql_execute_event(const gql_exec_request *req, const gql_subscription *sub,
+                                  const gql_rv *event, gql_buf *out);
+
+/* Helpers for resolvers. */
+static inline gql_rv gql_rv_null(void) { gql_rv r = {.kind = GQL_RV_NULL}; return r; }
+static inline gql_rv gql_rv_str(const char *s, uint32_t len) { gql_rv r = {.kind = GQL_RV_STRING}; r.u.str.s = s; r.u.str.len = len; return r; }
+static inline gql_rv gql_rv_int(int64_t i) { gql_rv r = {.kind = GQL_RV_INT}; r.u.i = i; return r; }
+static inline gql_rv gql_rv_bool(bool b) { gql_rv r = {.kind = GQL_RV_BOOL}; r.u.b = b; return r; }
+static inline gql_rv gql_rv_obj(const void *o, const gql_type *t) { gql_rv r = {.kind = GQL_RV_OBJECT}; r.u.object.obj = o; r.u.object.type = t; return r; }
+static inline gql_rv gql_rv_json(const gql_val *v) { gql_rv r = {.kind = GQL_RV_JSON}; r.u.json = v; return r; }
+static inline gql_rv gql_rv_error(const char *msg, const char *code) { gql_rv r = {.kind = GQL_RV_ERROR}; r.u.error.message = msg; r.u.error.code = code; return r; }
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * value.h: runtime values: a JSON-shaped tree used for variables, default
+ * values, coerced arguments, the --root of `mesd check` and JSON input in
+ * general. Lives in an arena.
+ *
+ * Numbers: a JSON number without fraction or exponent that fits int64 is
+ * GQL_V_INT, any other is GQL_V_FLOAT (a double, as JavaScript would hold it).
+ * "Absent" (JavaScript's undefined) is a NULL pointer, distinct from GQL_V_NULL.
+ */
+#ifndef GQL_VALUE_H
+#define GQL_VALUE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+
+typedef enum gql_vkind {
+    GQL_V_NULL,
+    GQL_V_BOOL,
+    GQL_V_INT,
+    GQL_V_FLOAT,
+    GQL_V_STRING,
+    GQL_V_LIST,
+    GQL_V_OBJECT,
+    GQL_V_ENUM   /* an enum value's name, produced by literal coercion of custom scalars; prints as a string */
+} gql_vkind;
+
+typedef struct gql_val gql_val;
+typedef struct gql_member {
+    const char *key;   /* NUL-terminated */
+    uint32_t key_len;
+    gql_val *value;
+} gql_member;
+
+struct gql_val {
+    gql_vkind kind;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        struct { const char *s; uint32_t len; } str;       /* STRING, ENUM; NUL-terminated */
+        struct { gql_val **items; uint32_t count; } list;
+        struct { gql_member *members; uint32_t count; } obj; /* in insertion order, keys unique */
+    } u;
+};
+
+gql_val *gql_val_null(gql_arena *a);
+gql_val *gql_val_bool(gql_arena *a, bool b);
+gql_val *gql_val_int(gql_arena *a, int64_t i);
+gql_val *gql_val_float(gql_arena *a, double f);
+gql_val *gql_val_string(gql_arena *a, const char *s, size_t len);   /* copies */
+gql_val *gql_val_list(gql_arena *a, uint32_t count);                /* items zeroed, fill them */
+gql_val *gql_val_object(gql_arena *a, uint32_t cap);                /* empty, room for cap members */
+/* Append (or replace) a member; the object must have been made with enough room
+ * or is grown in the arena. */
+void gql_val_object_set(gql_arena *a, gql_val *obj, const char *key, size_t key_len, gql_val *v);
+/* Member lookup; NULL when absent (or obj is not an object). */
+gql_val *gql_val_get(const gql_val *obj, const char *key, size_t key_len);
+bool gql_val_equal(const gql_val *a, const gql_val *b);
+
+/*
+ * Strict JSON parser (RFC 8259): UTF-8 checked (invalid sequences and lone
+ * surrogate escapes are errors), no trailing commas, no comments, duplicate keys:
+ * the last wins (as JSON.parse), nesting depth limited to max_depth (0: 512).
+ * Returns NULL on error with *err set to a message in the arena.
+ */
+gql_val *gql_json_parse(gql_arena *a, const char *src, size_t len, uint32_t max_depth, const char **err);
+
+/* ------------------------------------------------------------------------- */
+/* Growable output buffer and JSON writer. */
+typedef struct gql_buf {
+    char *data;
+    size_t len, cap;
+} gql_buf;
+
+void gql_buf_init(gql_buf *b);
+void gql_buf_free(gql_buf *b);
+void gql_buf_reserve(gql_buf *b, size_t extra);
+void gql_buf_append(gql_buf *b, const void *p, size_t n);
+void gql_buf_putc(gql_buf *b, char c);
+void gql_buf_puts(gql_buf *b, const char *s);
+void gql_buf_printf(gql_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drop everything after len (used by null propagation to discard a partial object). */
+static inline void gql_buf_truncate(gql_buf *b, size_t len) { if (len < b->len) b->len = len; }
+
+/* JSON string with quotes. Escapes ", \, control characters (\n \r \t \b \f
+ * and \u00XX), and replaces invalid UTF-8 and encoded surrogates with U+FFFD so
+ * the output is always valid UTF-8 JSON. */
+void gql_json_write_string(gql_buf *b, const char *s, size_t len);
+void gql_json_write_int(gql_buf *b, int64_t i);
+/* Shortest representation that round-trips (as JavaScript prints it:
+ * 1, 1.5, 1e+21, 1e-7); non-finite values are written as null. */
+void gql_json_write_double(gql_buf *b, double d);
+void gql_json_write_val(gql_buf *b, const gql_val *v);
+
+/*
+ * graphql-js's inspect() of a value, as used in its error messages:
+ * strings JSON-quoted, objects `{ a: 1, b: "x" }`, arrays `[1, 2]`, nesting
+ * beyond 2 levels as [Array] / [Object], more than 10 items as "... N more items".
+ */
+char *gql_inspect(gql_arena *a, const gql_val *v);
+
+#endif
