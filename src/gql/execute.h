@@ -14,14 +14,23 @@
 #include "schema.h"
 #include "value.h"
 
+typedef struct gql_prepared_impl gql_prepared_impl;   /* execute_internal.h */
+
+/*
+ * A prepared document caches execution plans (the collected fields of each
+ * selection set per runtime type) in its document's arena when they do not
+ * depend on variables: executing it mutates that cache, so one gql_prepared
+ * must not be executed from two threads at the same time.
+ */
 typedef struct gql_prepared {
     gql_schema *schema;
-    gql_document *doc;         /* owned */
+    gql_document *doc;         /* owned; the prepared document itself lives in doc's arena */
     /* operations and fragments indexed once at prepare time */
     const gql_definition **operations;
     uint32_t operation_count;
     const gql_definition **fragments;
     uint32_t fragment_count;
+    gql_prepared_impl *impl;   /* fragment index and plan cache */
 } gql_prepared;
 
 typedef struct gql_prepare_options {
@@ -36,7 +45,10 @@ gql_prepared *gql_prepare(gql_schema *s, const char *src, size_t len, const gql_
 void gql_prepared_free(gql_prepared *p);
 /* The operation by name (NULL: the only one). NULL with a message in *err if none or ambiguous:
  * "Must provide operation name if query contains multiple operations." /
- * "Unknown operation named \"x\"." / "Must provide an operation." */
+ * "Unknown operation named \"x\"." / "Must provide an operation."
+ * The unknown-name message is allocated in the document's arena, so this is
+ * for one-shot use (mesd check); gql_execute and gql_subscribe pick the
+ * operation themselves with the message in the request's arena. */
 const gql_definition *gql_prepared_operation(const gql_prepared *p, const char *name, const char **err);
 
 typedef struct gql_path {       /* response path as a linked list on the stack */
@@ -45,8 +57,15 @@ typedef struct gql_path {       /* response path as a linked list on the stack *
     uint32_t index;
 } gql_path;
 
+/*
+ * What a resolver gets. Its `source` argument is the parent value's obj for a
+ * GQL_RV_OBJECT parent, the gql_val for a GQL_RV_JSON parent and NULL for other
+ * parents (the root value included, by the same rule); info->source is the
+ * whole parent value.
+ */
 struct gql_resolve_info {
     const gql_field *field;
+    const gql_rv *source;
     const gql_type *parent_type;
     const gql_type *return_type;
     const gql_selection *field_node;      /* the first field node of this response key */
@@ -88,14 +107,21 @@ typedef struct gql_subscription {
     const char *response_key;
     const gql_val *args;              /* its coerced arguments */
     const gql_val *variables;         /* the coerced variables */
+    const void *root;                 /* internal: the root field's plan entry */
 } gql_subscription;
 
-/* createSourceEventStream's part that is not I/O: pick the operation (which must
- * be a subscription), coerce variables and the root field's arguments. On a
- * request error returns GQL_EXEC_REQUEST_ERROR and writes {"errors":[…]} into err_out. */
+/* createSourceEventStream's part that is not I/O: pick the operation, coerce
+ * variables and the root field's arguments. On a request error returns
+ * GQL_EXEC_REQUEST_ERROR and writes {"errors":[…]} into err_out.
+ * Like graphql-js's subscribe(), the operation's type is not checked (a query
+ * is collected against the subscription type): transports that run other
+ * operations with gql_execute look at the operation's type first.
+ * `sub` points into req->arena, which must live as long as the subscription. */
 gql_exec_status gql_subscribe(const gql_exec_request *req, gql_subscription *sub, gql_buf *err_out);
 /* Execute the subscription's selection set on one event: `event` is the value of
- * the root field; writes the whole response object. */
+ * the root field; writes the whole response object ({"data":{"<key>":…}}).
+ * req must name the same document and operation as for gql_subscribe; its arena
+ * may be a fresh one per event. */
 gql_exec_status gql_execute_event(const gql_exec_request *req, const gql_subscription *sub,
                                   const gql_rv *event, gql_buf *out);
 

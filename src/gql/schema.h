@@ -5,9 +5,10 @@
  *
  * A schema owns one arena; types, fields and strings live there. Types are
  * reached by pointer; wrapper types (list, non-null) are interned so that two
- * references to [Foo!] are the same pointer. Built-in scalars, the introspection
- * types and the specified directives (@include, @skip, @deprecated,
- * @specifiedBy, @oneOf) are always present.
+ * references to [Foo!] are the same pointer. The introspection types and the
+ * specified directives (@include, @skip, @deprecated, @specifiedBy, @oneOf)
+ * are always present; built-in scalars are in the type map when something
+ * references them, as in graphql-js (String and Boolean always are).
  */
 #ifndef GQL_SCHEMA_H
 #define GQL_SCHEMA_H
@@ -37,7 +38,11 @@ typedef struct gql_input_value {       /* an argument or an input field */
     const char *name;
     const char *description;           /* NULL when none */
     gql_type *type;
-    gql_value_node *default_value;     /* the literal as written in SDL, NULL when none */
+    gql_value_node *default_value;     /* the literal as written in SDL; NULL when none, and also
+                                          when the literal does not coerce to the type (graphql-js
+                                          then has an undefined defaultValue: the input is required
+                                          if non-null and introspection shows defaultValue null);
+                                          ast->default_value still holds the literal */
     const char *deprecation_reason;    /* NULL when not deprecated */
     const gql_input_value_def *ast;
 } gql_input_value;
@@ -130,7 +135,7 @@ struct gql_type {
     uint32_t interface_count;
     gql_type **members;          /* UNION */
     uint32_t member_count;
-    gql_type **possible_types;   /* INTERFACE (objects implementing it), UNION (= members); in schema type order */
+    gql_type **possible_types;   /* INTERFACE: the objects implementing it, in schema type order; UNION: = members */
     uint32_t possible_count;
     gql_enum_value *values;      /* ENUM */
     uint32_t value_count;
@@ -143,7 +148,7 @@ struct gql_type {
     const gql_definition *ast;   /* the definition (NULL for built-ins) */
     const gql_definition **extension_asts;
     uint32_t extension_count;
-    uint32_t index;              /* position in schema->types */
+    uint32_t index;              /* position in schema->types (UINT32_MAX for wrappers and unreferenced built-in scalars) */
 
     /* hooks */
     gql_resolve_type_fn resolve_type;         /* INTERFACE, UNION */
@@ -161,6 +166,7 @@ typedef enum gql_directive_location {
     GQL_DL_SCHEMA, GQL_DL_SCALAR, GQL_DL_OBJECT, GQL_DL_FIELD_DEFINITION,
     GQL_DL_ARGUMENT_DEFINITION, GQL_DL_INTERFACE, GQL_DL_UNION, GQL_DL_ENUM,
     GQL_DL_ENUM_VALUE, GQL_DL_INPUT_OBJECT, GQL_DL_INPUT_FIELD_DEFINITION,
+    GQL_DL_DIRECTIVE_DEFINITION,   /* graphql-js 16.15 (for @deprecated on directives) */
     GQL_DL_COUNT
 } gql_directive_location;
 
@@ -175,6 +181,7 @@ typedef struct gql_directive {
     uint32_t locations;          /* bit set of 1u << gql_directive_location */
     bool repeatable;
     bool builtin;
+    const char *deprecation_reason;  /* always NULL from SDL (graphql-js only sets it with an experimental parser option) */
     const gql_definition *ast;
 } gql_directive;
 
@@ -182,19 +189,26 @@ struct gql_schema {
     gql_arena arena;
     const char *description;
     gql_type *query, *mutation, *subscription;
-    gql_type **types;            /* every named type: user types in definition order, then built-ins as graphql-js orders them */
+    gql_type **types;            /* every named type, in the order of graphql-js's Object.values(schema.getTypeMap())
+                                    (built-in scalars that nothing references are not in it, as in graphql-js) */
     uint32_t type_count;
-    gql_directive **directives;  /* specified directives first (graphql-js order), then the document's */
+    gql_directive **directives;  /* as graphql-js's getDirectives(): the document's, then the specified ones
+                                    (@include @skip @deprecated @specifiedBy @oneOf) it does not redefine */
     uint32_t directive_count;
     /* name -> type hash (open addressing) */
     gql_type **type_table;
     uint32_t type_table_size;
-    /* built-ins, for quick reference */
+    /* built-ins, for quick reference; always set, even when a scalar is not in
+     * the type map (String and Boolean always are, via introspection) */
     gql_type *t_int, *t_float, *t_string, *t_boolean, *t_id;
     gql_type *t_schema, *t_type;   /* __Schema, __Type */
     /* meta fields: __schema, __type, __typename */
     gql_field f_schema, f_type, f_typename;
     const gql_definition *schema_ast;
+    const gql_definition **schema_extension_asts;   /* `extend schema` definitions, in document order */
+    uint32_t schema_extension_count;
+    gql_document *owned_doc;     /* the parsed SDL when built by gql_schema_build (freed with the schema) */
+    gql_document *builtin_doc;   /* the built-in definitions (descriptions and defaults point into it) */
 };
 
 /*
@@ -218,8 +232,14 @@ gql_field *gql_type_field(const gql_type *t, const char *name, size_t len);
 gql_input_value *gql_field_arg(const gql_field *f, const char *name, size_t len);
 gql_input_value *gql_type_input_field(const gql_type *t, const char *name, size_t len);
 gql_enum_value *gql_type_enum_value(const gql_type *t, const char *name, size_t len);
-/* Resolve a type reference of a document against the schema (NULL if unknown). */
+/* Resolve a type reference of a document against the schema (NULL if unknown).
+ * Missing wrapper types are interned into the schema's arena: use it at load
+ * time only. */
 gql_type *gql_type_from_ast(gql_schema *s, const gql_type_node *t);
+/* The same for request time: never modifies the schema; wrappers the schema
+ * does not have yet are made in `a` (so they are not interned: compare types
+ * with gql_types_equal, not by pointer). */
+gql_type *gql_type_from_ast_in(gql_schema *s, gql_arena *a, const gql_type_node *t);
 
 /* Type predicates, as graphql-js defines them. */
 gql_type *gql_named_type(gql_type *t);      /* strip list and non-null */

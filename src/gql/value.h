@@ -40,7 +40,11 @@ struct gql_val {
         double f;
         struct { const char *s; uint32_t len; } str;       /* STRING, ENUM; NUL-terminated */
         struct { gql_val **items; uint32_t count; } list;
-        struct { gql_member *members; uint32_t count; } obj; /* in insertion order, keys unique */
+        /* in JavaScript's property order (insertion order, except that array-index
+         * keys such as "0" or "42" come first in ascending order); keys unique.
+         * cap: room for members (0 for a hand-built object: gql_val_object_set
+         * then copies the members before appending). */
+        struct { gql_member *members; uint32_t count, cap; } obj;
     } u;
 };
 
@@ -51,12 +55,21 @@ gql_val *gql_val_float(gql_arena *a, double f);
 gql_val *gql_val_string(gql_arena *a, const char *s, size_t len);   /* copies */
 gql_val *gql_val_list(gql_arena *a, uint32_t count);                /* items zeroed, fill them */
 gql_val *gql_val_object(gql_arena *a, uint32_t cap);                /* empty, room for cap members */
-/* Append (or replace) a member; the object must have been made with enough room
- * or is grown in the arena. */
+/* Append (or replace, keeping its position) a member, in JavaScript's property
+ * order; grows the member array in the arena when it is full. */
 void gql_val_object_set(gql_arena *a, gql_val *obj, const char *key, size_t key_len, gql_val *v);
+/* An object from members given in order, as JavaScript builds one: a repeated
+ * key keeps its first position and its last value, array-index keys first.
+ * The member array is copied into the arena; keys and values are not. */
+gql_val *gql_val_object_from_members(gql_arena *a, const gql_member *members, uint32_t count);
 /* Member lookup; NULL when absent (or obj is not an object). */
 gql_val *gql_val_get(const gql_val *obj, const char *key, size_t key_len);
+/* Deep equality as JavaScript values: INT and FLOAT compare as numbers, STRING
+ * and ENUM as strings, objects regardless of member order. NULL (absent) equals
+ * only NULL. */
 bool gql_val_equal(const gql_val *a, const gql_val *b);
+/* The value as a JavaScript number (INT converted to double); 0 for non-numbers. */
+double gql_val_number(const gql_val *v);
 
 /*
  * Strict JSON parser (RFC 8259): UTF-8 checked (invalid sequences and lone
@@ -66,8 +79,15 @@ bool gql_val_equal(const gql_val *a, const gql_val *b);
  */
 gql_val *gql_json_parse(gql_arena *a, const char *src, size_t len, uint32_t max_depth, const char **err);
 
+/* One UTF-8 sequence at s (len > 0): returns the bytes it takes and sets *cp to
+ * the code point, or to -1 when they are ill-formed (surrogates, overlong forms
+ * and values above U+10FFFF included); an ill-formed sequence takes its maximal
+ * subpart, which a decoder replaces with one U+FFFD as WHATWG's (and node's) do. */
+size_t gql_utf8_next(const char *s, size_t len, int32_t *cp);
+
 /* ------------------------------------------------------------------------- */
-/* Growable output buffer and JSON writer. */
+/* Growable output buffer and JSON writer. Every append keeps data
+ * NUL-terminated (gql_buf_truncate does not). */
 typedef struct gql_buf {
     char *data;
     size_t len, cap;
@@ -91,6 +111,13 @@ void gql_json_write_int(gql_buf *b, int64_t i);
 /* Shortest representation that round-trips (as JavaScript prints it:
  * 1, 1.5, 1e+21, 1e-7); non-finite values are written as null. */
 void gql_json_write_double(gql_buf *b, double d);
+/* JavaScript's Number.prototype.toString() of d into out (NUL-terminated):
+ * "1", "0.1", "1.5e+300", "-1e-7", "NaN", "Infinity"; returns the length. */
+#define GQL_JS_NUMBER_MAX 32
+size_t gql_js_number_str(char out[GQL_JS_NUMBER_MAX], double d);
+/* An INT as JavaScript would print the number JSON.parse gives for it: exact up
+ * to 2^53, beyond that the nearest double printed as JavaScript prints it. */
+size_t gql_js_int_str(char out[GQL_JS_NUMBER_MAX], int64_t i);
 void gql_json_write_val(gql_buf *b, const gql_val *v);
 
 /*
@@ -99,5 +126,6 @@ void gql_json_write_val(gql_buf *b, const gql_val *v);
  * beyond 2 levels as [Array] / [Object], more than 10 items as "... N more items".
  */
 char *gql_inspect(gql_arena *a, const gql_val *v);
+void gql_inspect_buf(gql_buf *b, const gql_val *v);   /* the same, appended to b */
 
 #endif
