@@ -219,7 +219,7 @@ gql_val *gql_coerce_variables(gql_arena *a, gql_schema *s, const gql_definition 
         const gql_name *name = &vd->variable->name;
         c.var_name = name->value;
         c.var_def = vd;
-        gql_type *type = gql_type_from_ast(s, vd->type);
+        gql_type *type = gql_type_from_ast_in(s, a, vd->type);
         if (!type || !gql_is_input_type(type)) {
             gql_buf b;
             gql_buf_init(&b);
