@@ -55,6 +55,12 @@ size_t gql_utf8_next(const char *str, size_t len, int32_t *cp) {
 
 /* ---- strings ---------------------------------------------------------------- */
 
+/* Bytes that need more than a copy: control characters, '"', '\\' and every
+ * non-ASCII byte (checked as UTF-8). */
+static const unsigned char json_special[256] = {
+    [0x00 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xFF] = 1,
+};
+
 void gql_json_write_string(gql_buf *b, const char *s, size_t len) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
@@ -64,7 +70,7 @@ void gql_json_write_string(gql_buf *b, const char *s, size_t len) {
     size_t i = 0;
     while (i < len) {
         unsigned c = u[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (!json_special[c]) {
             i++;
             continue;
         }

@@ -246,20 +246,6 @@ void gql_buf_reserve(gql_buf *b, size_t extra) {
     b->cap = cap;
 }
 
-void gql_buf_append(gql_buf *b, const void *p, size_t n) {
-    if (!n) return;
-    gql_buf_reserve(b, n);
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = 0;
-}
-
-void gql_buf_putc(gql_buf *b, char c) {
-    gql_buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = 0;
-}
-
 void gql_buf_puts(gql_buf *b, const char *s) { gql_buf_append(b, s, strlen(s)); }
 
 void gql_buf_printf(gql_buf *b, const char *fmt, ...) {

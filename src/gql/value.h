@@ -96,8 +96,19 @@ typedef struct gql_buf {
 void gql_buf_init(gql_buf *b);
 void gql_buf_free(gql_buf *b);
 void gql_buf_reserve(gql_buf *b, size_t extra);
-void gql_buf_append(gql_buf *b, const void *p, size_t n);
-void gql_buf_putc(gql_buf *b, char c);
+/* The two hot calls of every response are inline; growing is not. */
+static inline void gql_buf_append(gql_buf *b, const void *p, size_t n) {
+    if (!n) return;
+    if (b->cap - b->len <= n) gql_buf_reserve(b, n);
+    __builtin_memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+static inline void gql_buf_putc(gql_buf *b, char c) {
+    if (b->cap - b->len <= 1) gql_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = 0;
+}
 void gql_buf_puts(gql_buf *b, const char *s);
 void gql_buf_printf(gql_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Drop everything after len (used by null propagation to discard a partial object). */

@@ -6,10 +6,13 @@
  * order, same errors in the same order, messages to the letter.
  *
  *   node tests/diff/run.mjs [MESD_BIN] [--ref-only|--show] [--filter SUBSTR] [-j N] [--verbose]
+ *                           [--wrap 'valgrind --error-exitcode=99 …'] [--every N]
  *
  * MESD_BIN defaults to $MESD_BIN, then build/mesd. --ref-only checks only the
  * corpus itself: each case's stated intent (# exit:, # errors:, # contains:,
  * # lacks:) against graphql-js; --show also prints what graphql-js answers.
+ * --wrap runs mesd under another program (valgrind: any error it finds changes
+ * the exit status, so the case fails); --every N runs only every Nth case.
  * The last line printed is "N passed, M failed".
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +24,7 @@ import { check } from './reference.mjs';
 import { loadCorpus, DIFF_DIR } from './corpus.mjs';
 
 function parseArgs(argv) {
-  const o = { bin: undefined, refOnly: false, show: false, filter: [], jobs: 2, verbose: false };
+  const o = { bin: undefined, refOnly: false, show: false, filter: [], jobs: 2, verbose: false, wrap: [], every: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ref-only') o.refOnly = true;
@@ -29,6 +32,8 @@ function parseArgs(argv) {
     else if (a === '--show') o.show = o.refOnly = true;
     else if (a === '--filter') o.filter.push(argv[++i]);
     else if (a === '-j') o.jobs = Math.max(1, Number(argv[++i]) || 1);
+    else if (a === '--wrap') o.wrap = argv[++i].split(/\s+/).filter(Boolean);
+    else if (a === '--every') o.every = Math.max(1, Number(argv[++i]) || 1);
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else o.bin = a;
   }
@@ -69,21 +74,22 @@ function makeFiles(tmp) {
 
 const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESD_')));
 
-function runMesd(bin, c, file) {
+function runMesd(bin, c, file, wrap = []) {
   const args = ['check', '--schema', c.schemaPath || file(c.sdl, '.graphql')];
   if (c.query !== undefined) args.push('--query', '-');
   if (c.variables !== undefined) args.push('--variables', c.variables);
   if (c.operation !== undefined) args.push('--operation', c.operation);
   if (c.root !== undefined) args.push('--root', c.rootPath || file(c.root, '.json'));
   return new Promise((done) => {
-    const child = spawn(bin, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [cmd, ...pre] = wrap.length ? [...wrap, bin] : [bin];
+    const child = spawn(cmd, [...pre, ...args], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, 20000);
+    }, wrap.length ? 120000 : 20000);
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', (e) => {
@@ -166,6 +172,7 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   let cases = await loadCorpus();
   if (o.filter.length) cases = cases.filter((c) => o.filter.some((f) => c.id.includes(f)));
+  if (o.every > 1) cases = cases.filter((_, i) => i % o.every === 0);
   if (!o.refOnly && !existsSync(o.bin)) {
     console.error(`run.mjs: no mesd binary at ${o.bin} (pass its path, or set MESD_BIN)`);
     console.log(`0 passed, ${cases.length} failed`);
@@ -184,7 +191,7 @@ async function main() {
       let problems = ref.problems;
       let got;
       if (!problems.length && !o.refOnly) {
-        got = await runMesd(o.bin, c, file);
+        got = await runMesd(o.bin, c, file, o.wrap);
         problems = compare(c, ref, got);
       }
       if (problems.length) {
