@@ -52,9 +52,6 @@ uint32_t gql_schema_validate(gql_schema *s, gql_errors *errs);
  * directives, with graphql-js's descriptions. */
 extern const char gql_builtin_sdl[];
 
-/* A suggestion list as graphql-js's suggestionList + didYouMean make it:
- * returns "" or " Did you mean \"a\", \"b\", or \"c\"?" (arena-allocated). */
-const char *gql_did_you_mean(gql_arena *a, const char *input, uint32_t input_len,
-                             const char *const *options, const uint32_t *option_lens, uint32_t n);
+#include "suggest.h"   /* gql_did_you_mean */
 
 #endif

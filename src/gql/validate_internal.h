@@ -22,6 +22,7 @@
 #include "ast.h"
 #include "error.h"
 #include "schema.h"
+#include "suggest.h"
 #include "type_info.h"
 #include "value.h"
 
@@ -186,12 +187,15 @@ const char *v_type_node_str(vctx *v, const gql_type_node *t); /* print(typeNode)
 bool v_name_eq(const gql_name *n, const char *s);
 
 /* ---- suggestions ----------------------------------------------------------- */
-int v_natural_compare(const char *a, const char *b);
-/* suggestionList(input, options): the options close to input, best first. */
-uint32_t v_suggestion_list(vctx *v, const char *input, size_t input_len, const char *const *options,
-                           uint32_t n, const char ***out);
-/* didYouMean([sub,] suggestions) appended to b ("" when there are none). */
-void v_did_you_mean(gql_buf *b, const char *sub, const char *const *suggestions, uint32_t n);
+/* suggest.h's helpers, with the validation context's scratch arena. */
+static inline int v_natural_compare(const char *a, const char *b) { return gql_natural_compare(a, b); }
+static inline uint32_t v_suggestion_list(vctx *v, const char *input, size_t input_len, const char *const *options,
+                                         uint32_t n, const char ***out) {
+    return gql_suggestion_list(&v->arena, input, input_len, options, NULL, n, out);
+}
+static inline void v_did_you_mean(gql_buf *b, const char *sub, const char *const *suggestions, uint32_t n) {
+    gql_did_you_mean_append(b, sub, suggestions, n);
+}
 
 /* ---- ValidationContext ------------------------------------------------------ */
 const gql_definition *v_fragment(vctx *v, const gql_name *name);
