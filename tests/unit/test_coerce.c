@@ -17,34 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gql.h"
-
-static char *read_data(const char *name, size_t *len_out) {
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s/data/%s", slash ? (int)(slash - self) : 1, slash ? self : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = 0;
-    fclose(f);
-    *len_out = (size_t)n;
-    return buf;
-}
-
-static gql_schema *build_schema(const char *sdl, size_t len) {
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_errors errs;
-    gql_errors_init(&errs, &a);
-    gql_schema *s = gql_schema_build(sdl, len, &errs);
-    if (!s) fail_msg("schema: %s", errs.head ? errs.head->message : "?");
-    gql_arena_free(&a);
-    return s;
-}
+#include "test_util.h"
 
 typedef struct fixture {
     gql_schema *schema;
@@ -54,8 +27,8 @@ typedef struct fixture {
 static int setup(void **state) {
     static fixture f;
     size_t len;
-    char *sdl = read_data("coerce_schema.graphql", &len);
-    f.schema = build_schema(sdl, len);
+    char *sdl = test_read_data("coerce_schema.graphql", &len);
+    f.schema = test_build_schema(sdl, len);
     free(sdl);
     gql_arena_init(&f.arena, 0);
     *state = &f;
@@ -222,7 +195,7 @@ static const char *run_ast(fixture *f, const gql_val *c) {
 static void matches_graphql_js(void **state) {
     fixture *f = *state;
     size_t len;
-    char *text = read_data("coerce_expected.json", &len);
+    char *text = test_read_data("coerce_expected.json", &len);
     gql_arena cases_arena;
     gql_arena_init(&cases_arena, 0);
     const char *err = NULL;
@@ -333,7 +306,7 @@ static gql_val *upper_parse(const gql_val *in, gql_arena *a, const char **err, v
 static void custom_scalar_hooks(void **state) {
     (void)state;
     static const char sdl[] = "scalar Upper type Query { f(u: Upper = \"abc\", v: [Upper] = [\"x\", 1]): Upper }";
-    gql_schema *s = build_schema(sdl, sizeof sdl - 1);
+    gql_schema *s = test_build_schema(sdl, sizeof sdl - 1);
     assert_true(gql_schema_bind_scalar(s, "Upper", upper_serialize, upper_parse, NULL));
     gql_arena a;
     gql_arena_init(&a, 0);

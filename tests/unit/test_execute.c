@@ -15,39 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gql.h"
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static char *read_data(const char *name, size_t *len_out) {
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s/data/%s", slash ? (int)(slash - self) : 1, slash ? self : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = 0;
-    fclose(f);
-    if (len_out) *len_out = (size_t)n;
-    return buf;
-}
-
-static gql_schema *build_schema(const char *sdl) {
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_errors errs;
-    gql_errors_init(&errs, &a);
-    gql_schema *s = gql_schema_build(sdl, strlen(sdl), &errs);
-    if (!s) {
-        for (gql_error *e = errs.head; e; e = e->next) fprintf(stderr, "schema: %s\n", e->message);
-        fail();
-    }
-    gql_arena_free(&a);
-    return s;
-}
 
 static gql_prepared *prepare(gql_schema *s, const char *query) {
     gql_arena a;
@@ -127,8 +97,8 @@ static gql_rv mutation_fail(const void *src, const gql_val *args, gql_resolve_in
 }
 
 static gql_schema *execute_schema(void) {
-    char *sdl = read_data("execute_schema.graphql", NULL);
-    gql_schema *s = build_schema(sdl);
+    char *sdl = test_read_data("execute_schema.graphql", NULL);
+    gql_schema *s = test_build_schema(sdl, strlen(sdl));
     free(sdl);
     assert_true(gql_schema_bind(s, "Query", "echo", echo_args, NULL));
     assert_true(gql_schema_bind(s, "Query", "echoNN", echo_args, NULL));
@@ -150,9 +120,9 @@ static void test_graphql_js_cases(void **state) {
     gql_schema *s = execute_schema();
     gql_arena a;
     gql_arena_init(&a, 0);
-    char *root_text = read_data("execute_root.json", NULL);
+    char *root_text = test_read_data("execute_root.json", NULL);
     const gql_val *default_root = json(&a, root_text);
-    char *cases_text = read_data("execute_expected.json", NULL);
+    char *cases_text = test_read_data("execute_expected.json", NULL);
     const gql_val *cases = json(&a, cases_text);
     assert_int_equal(cases->kind, GQL_V_LIST);
     assert_true(cases->u.list.count >= 30);
@@ -240,11 +210,12 @@ static const gql_type *pet_type(const gql_rv *value, const gql_type *abstract, g
 
 static void test_c_resolvers(void **state) {
     (void)state;
-    gql_schema *s = build_schema("type Query { pet: Pet pets: [Pet!] count(n: Int!): [Int!]! secret: String\n"
+    static const char sdl[] = "type Query { pet: Pet pets: [Pet!] count(n: Int!): [Int!]! secret: String\n"
                                  "  name: String }\n"
                                  "interface Pet { name: String! }\n"
                                  "type Dog implements Pet { name: String! barks: Boolean }\n"
-                                 "type Cat implements Pet { name: String! }\n");
+                                 "type Cat implements Pet { name: String! }\n";
+    gql_schema *s = test_build_schema(sdl, sizeof sdl - 1);
     assert_true(gql_schema_bind(s, "Query", "pet", q_pet, NULL));
     assert_true(gql_schema_bind(s, "Query", "pets", q_pets, NULL));
     assert_true(gql_schema_bind(s, "Query", "count", q_count, NULL));
@@ -362,7 +333,7 @@ static void test_subscriptions(void **state) {
                           "provided.\",\"locations\":[{\"line\":1,\"column\":15}]}]}");
     gql_schema_free(s);
 
-    gql_schema *plain = build_schema("type Query { a: Int }");
+    gql_schema *plain = test_build_schema("type Query { a: Int }", sizeof "type Query { a: Int }" - 1);
     check_subscribe_error(plain, "subscription { a }", NULL,
                           "{\"errors\":[{\"message\":\"Schema is not configured to execute subscription "
                           "operation.\",\"locations\":[{\"line\":1,\"column\":1}]}]}");
@@ -433,7 +404,7 @@ static void test_plan_cache(void **state) {
     gql_schema *s = execute_schema();
     gql_arena ra;
     gql_arena_init(&ra, 0);
-    char *root_text = read_data("execute_root.json", NULL);
+    char *root_text = test_read_data("execute_root.json", NULL);
     const gql_val *root = json(&ra, root_text);
     const char *queries[] = {
         "query ($i: Int) { e: echo(i: $i) obj { a ... on Obj { b } } pets { ... on Cat { lives } } }",

@@ -15,22 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gql.h"
-
-static char *read_data(const char *name) {
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s/data/%s", slash ? (int)(slash - self) : 1, slash ? self : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
+#include "test_util.h"
 
 static const char *member_str(const gql_val *o, const char *key) {
     const gql_val *v = gql_val_get(o, key, strlen(key));
@@ -45,7 +30,7 @@ typedef struct schema_cache {
 static gql_schema *schema_for(schema_cache *cache, size_t n, const char *file) {
     for (size_t i = 0; i < n; i++) {
         if (!cache[i].file) {
-            char *sdl = read_data(file);
+            char *sdl = test_read_data(file, NULL);
             gql_arena a;
             gql_arena_init(&a, 0);
             gql_errors errs;
@@ -88,7 +73,7 @@ static void test_against_graphql_js(void **state) {
     (void)state;
     gql_arena a;
     gql_arena_init(&a, 0);
-    char *text = read_data("introspection_expected.json");
+    char *text = test_read_data("introspection_expected.json", NULL);
     const char *err = NULL;
     const gql_val *cases = gql_json_parse(&a, text, strlen(text), 0, &err);
     assert_non_null(cases);

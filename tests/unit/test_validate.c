@@ -16,51 +16,17 @@
 #include <string.h>
 #include <time.h>
 #include "gql.h"
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static char *read_data(const char *name)
-{
-    const char *self = __FILE__, *slash = strrchr(self, '/');
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s/data/%s", slash ? (int)(slash - self) : 1, slash ? self : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
-static gql_schema *build_schema(const char *sdl)
-{
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_errors errs;
-    gql_errors_init(&errs, &a);
-    gql_schema *s = gql_schema_build(sdl, strlen(sdl), &errs);
-    if (!s) {
-        for (gql_error *e = errs.head; e; e = e->next)
-            fprintf(stderr, "schema: %s\n", e->message);
-        fail();
-    }
-    gql_arena_free(&a);
-    return s;
-}
 
 static gql_schema *main_schema;
 
 static int setup(void **state)
 {
     (void)state;
-    char *sdl = read_data("validate_schema.graphql");
-    main_schema = build_schema(sdl);
+    char *sdl = test_read_data("validate_schema.graphql", NULL);
+    main_schema = test_build_schema(sdl, strlen(sdl));
     free(sdl);
     return 0;
 }
@@ -127,7 +93,7 @@ static void expected_text(gql_buf *b, const gql_val *errors)
 static void test_graphql_js_cases(void **state)
 {
     (void)state;
-    char *text = read_data("validate_expected.json");
+    char *text = test_read_data("validate_expected.json", NULL);
     gql_arena a;
     gql_arena_init(&a, 0);
     const char *err = NULL;
@@ -141,7 +107,7 @@ static void test_graphql_js_cases(void **state)
         const char *query = gql_val_get(c, "query", 5)->u.str.s;
         const gql_val *sdl = gql_val_get(c, "sdl", 3);
         const gql_val *max = gql_val_get(c, "max", 3);
-        gql_schema *s = sdl ? build_schema(sdl->u.str.s) : main_schema;
+        gql_schema *s = sdl ? test_build_schema(sdl->u.str.s, strlen(sdl->u.str.s)) : main_schema;
         char *got = validate_text(s, query, max ? (uint32_t)max->u.i : 0, NULL);
         gql_buf want;
         gql_buf_init(&want);
@@ -279,7 +245,8 @@ static gql_val *parse_odd(const gql_val *in, gql_arena *a, const char **err, voi
 static void test_custom_scalar_parse_hook(void **state)
 {
     (void)state;
-    gql_schema *s = build_schema("scalar Odd type Query { f(x: Odd): Int g(x: [Odd]): Int }");
+    static const char sdl[] = "scalar Odd type Query { f(x: Odd): Int g(x: [Odd]): Int }";
+    gql_schema *s = test_build_schema(sdl, sizeof sdl - 1);
     assert_true(gql_schema_bind_scalar(s, "Odd", NULL, parse_odd, NULL));
     static const struct {
         const char *query, *want;
