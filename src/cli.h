@@ -27,5 +27,6 @@ const char *cli_flag_value(const cli_flag *flags, size_t nflags, const char *nam
 char *cli_read_file(const char *path, size_t *len);
 
 int cmd_check(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 #endif

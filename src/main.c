@@ -12,7 +12,9 @@ static void usage(FILE *out) {
           "commands:\n"
           "  check --schema FILE [--query FILE] [--variables JSON|@FILE] [--operation NAME] [--root FILE]\n"
           "        the GraphQL engine on its own: load a schema, validate and run a document\n"
-          "  serve, token, migrate, schema\n"
+          "  schema\n"
+          "        print the API's schema as SDL\n"
+          "  serve, token, migrate\n"
           "        the server and its administration (not built yet: see the open issues)\n"
           "\n"
           "Every flag also reads MESD_<FLAG> from the environment.\n",
@@ -25,8 +27,8 @@ int main(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "check") == 0) return cmd_check(argc, argv);
-    if (strcmp(argv[1], "serve") == 0 || strcmp(argv[1], "token") == 0 || strcmp(argv[1], "migrate") == 0 ||
-        strcmp(argv[1], "schema") == 0) {
+    if (strcmp(argv[1], "schema") == 0) return cmd_schema(argc, argv);
+    if (strcmp(argv[1], "serve") == 0 || strcmp(argv[1], "token") == 0 || strcmp(argv[1], "migrate") == 0) {
         fprintf(stderr, "mesd %s: not built yet; today mesd is its GraphQL engine (`mesd check`)\n", argv[1]);
         return 2;
     }
