@@ -1,9 +1,7 @@
 /*
  * validate_util.c: the validation rules' plumbing: hash maps keyed by pairs of
- * words, name interning, printing for messages, and graphql-js's suggestion
- * helpers ported exactly: suggestionList (lexical distance with transpositions,
- * threshold 40% of the input), didYouMean (at most 5, "a", "b", or "c") and
- * naturalCompare (digit runs compared as numbers).
+ * words, name interning and printing for messages. ("Did you mean" lives in
+ * suggest.c, shared with the SDL rules and enum coercion.)
  */
 #include <stdlib.h>
 #include <string.h>
