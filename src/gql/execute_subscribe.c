@@ -74,7 +74,7 @@ gql_exec_status gql_execute_event(const gql_exec_request *req, const gql_subscri
     gql_buf_append(out, "{\"data\":", 8);
     size_t data_start = out->len;
     gql_buf_putc(out, '{');
-    gql_buf_append(out, f->key_json, f->key_json_len);
+    gql_buf_append(out, f->key_json + 1, f->key_json_len - 1);
     gql_path path = {.prev = NULL, .key = f->key, .index = 0};
     if (gql_exec_field(&c, c.schema->subscription, c.root, f, &path, event) == EXEC_THROW) {
         gql_buf_truncate(out, data_start);

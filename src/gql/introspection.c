@@ -5,6 +5,8 @@
  * __Schema: gql_schema, __Type: gql_type (wrappers included), __Field:
  * gql_field, __InputValue: gql_input_value, __EnumValue: gql_enum_value,
  * __Directive: gql_directive. The planner looks a resolver up once per field.
+ * Of the resolve info they read only the schema and the arena: the executor
+ * passes them a request-wide info without the field's members.
  */
 #include <string.h>
 #include "coerce.h"
@@ -102,9 +104,22 @@ static gql_rv schema_directives(const void *src, const gql_val *args, gql_resolv
 static const char *const kind_names[] = {"SCALAR", "OBJECT", "INTERFACE", "UNION",
                                          "ENUM", "INPUT_OBJECT", "LIST", "NON_NULL"};
 
+static const uint8_t kind_name_lens[] = {6, 6, 9, 5, 4, 12, 4, 8};
+
+/* The name of the __TypeKind value: the schema's own string when it has the
+ * built-in __Type (its first field is kind: __TypeKind!, whose values are in
+ * the order of gql_type_kind), which the executor recognises without comparing
+ * strings. */
 static gql_rv type_kind(const void *src, const gql_val *args, gql_resolve_info *info) {
-    UNUSED_RESOLVER_ARGS;
-    return str_or_null(kind_names[((const gql_type *)src)->kind]);
+    (void)args;
+    gql_type_kind k = ((const gql_type *)src)->kind;
+    const gql_type *t = info->schema->t_type;
+    if (t && t->field_count && t->fields[0].type->kind == GQL_T_NON_NULL) {
+        const gql_type *e = t->fields[0].type->of_type;
+        if (e->kind == GQL_T_ENUM && e->value_count == 8 && e->values[k].name[0] == kind_names[k][0])
+            return gql_rv_str(e->values[k].name, kind_name_lens[k]);
+    }
+    return gql_rv_str(kind_names[k], kind_name_lens[k]);
 }
 static gql_rv type_name(const void *src, const gql_val *args, gql_resolve_info *info) {
     UNUSED_RESOLVER_ARGS;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "value.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- UTF-8 ------------------------------------------------------------------- */
 
@@ -61,19 +64,87 @@ static const unsigned char json_special[256] = {
     [0x00 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xFF] = 1,
 };
 
-void gql_json_write_string(gql_buf *b, const char *s, size_t len) {
+/* The index of the first special byte at or after i, or len: 16 bytes at a
+ * time (or 8, or 4 for a short string); a short rest is one more load that
+ * overlaps bytes already seen. With SSE2 a signed compare below 0x20 also
+ * catches the bytes >= 0x80; else the test is done in a word. */
+#if defined(__SSE2__) && defined(__x86_64__)
+/* Bit k set when byte skip+k of the width bytes at p is special. */
+static inline unsigned special_mask(const unsigned char *p, size_t width, size_t skip) {
+    __m128i v;
+    if (width == 16) {
+        v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    } else if (width == 8) {
+        long long x;
+        memcpy(&x, p, 8);
+        v = _mm_cvtsi64_si128(x);
+    } else {
+        int x;
+        memcpy(&x, p, 4);
+        v = _mm_cvtsi32_si128(x);
+    }
+    __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return ((unsigned)_mm_movemask_epi8(m) & ((1u << width) - 1)) >> skip;   /* the zeros past width are not bytes */
+}
+#else
+#define BYTES_ONES 0x0101010101010101ull
+#define BYTES_HIGHS 0x8080808080808080ull
+
+/* The same test on 8 bytes at once (most strings have no special byte at all):
+ * the high bit of each byte that is >= 0x80, < 0x20, '"' or '\\'. A borrow can
+ * also flag a byte after a special one, so only the lowest flag is exact. */
+static inline uint64_t special_bytes(uint64_t w) {
+    uint64_t q = w ^ (BYTES_ONES * '"'), bs = w ^ (BYTES_ONES * '\\');
+    return (w | ((w - BYTES_ONES * 0x20) & ~w) | ((q - BYTES_ONES) & ~q) | ((bs - BYTES_ONES) & ~bs)) & BYTES_HIGHS;
+}
+
+/* Only the lowest special byte at or after skip is flagged (enough for the caller). */
+static inline unsigned special_mask(const unsigned char *p, size_t width, size_t skip) {
+    if (width == 16) {
+        if (skip >= 8) return special_mask(p + 8, 8, skip - 8);
+        unsigned lo = special_mask(p, 8, skip);
+        return lo ? lo : special_mask(p + 8, 8, 0) << (8 - skip);
+    }
+    uint64_t w = BYTES_ONES * 'a';   /* bytes past width: plain */
+    memcpy(&w, p, width);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);   /* the first byte in memory as the lowest */
+#endif
+    if (skip) {   /* bytes seen before may be special: make them plain so they flag (and borrow) nothing */
+        uint64_t seen = ((uint64_t)1 << (8 * skip)) - 1;
+        w = (w & ~seen) | (BYTES_ONES * 'a' & seen);
+    }
+    uint64_t m = special_bytes(w);   /* its lowest flag is exact */
+    return m ? 1u << ((__builtin_ctzll(m) >> 3) - skip) : 0;
+}
+#endif
+
+static inline size_t next_special(const unsigned char *u, size_t i, size_t len) {
+    if (i >= len) return len;
+    size_t width = len >= 16 ? 16 : len >= 8 ? 8 : len >= 4 ? 4 : 0;
+    if (width) {
+        for (;;) {
+            size_t at = i + width <= len ? i : len - width;
+            unsigned bits = special_mask(u + at, width, i - at);
+            if (bits) return i + (size_t)__builtin_ctz(bits);
+            if (at + width == len) return len;
+            i += width;
+        }
+    }
+    while (i < len && !json_special[u[i]]) i++;
+    return i;
+}
+
+/* The string from its first special byte at i on (nothing of it written yet). */
+static __attribute__((noinline)) void write_string_escaped(gql_buf *b, const char *s, size_t len, size_t i) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
-    gql_buf_reserve(b, len + 2);
-    gql_buf_putc(b, '"');
+    if (b->cap - b->len <= len + 2) gql_buf_reserve(b, len + 2);
+    b->data[b->len++] = '"';
     size_t run = 0;   /* start of the bytes not yet copied */
-    size_t i = 0;
-    while (i < len) {
+    for (; i < len; i = next_special(u, i, len)) {
         unsigned c = u[i];
-        if (!json_special[c]) {
-            i++;
-            continue;
-        }
         if (c >= 0x80) {
             int32_t cp;
             size_t n = gql_utf8_next(s + i, len - i, &cp);
@@ -110,12 +181,60 @@ void gql_json_write_string(gql_buf *b, const char *s, size_t len) {
     gql_buf_putc(b, '"');
 }
 
+/* Whether any of the len bytes at u is special: for a short string (most are)
+ * one test of its first and last 8 (or 4) bytes, overlapping. */
+static inline bool has_special(const unsigned char *u, size_t len) {
+    if (len >= 16) return next_special(u, 0, len) < len;
+    if (len < 4) {
+        if (!len) return false;
+        return json_special[u[0]] | json_special[u[len >> 1]] | json_special[u[len - 1]];
+    }
+    uint64_t lo, hi;
+    if (len >= 8) {
+        memcpy(&lo, u, 8);
+        memcpy(&hi, u + len - 8, 8);
+    } else {
+        uint32_t a, b;
+        memcpy(&a, u, 4);
+        memcpy(&b, u + len - 4, 4);
+        lo = hi = a | (uint64_t)b << 32;   /* in memory order on either end */
+    }
+#if defined(__SSE2__) && defined(__x86_64__)
+    __m128i v = _mm_set_epi64x((long long)hi, (long long)lo);
+    __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return _mm_movemask_epi8(m) != 0;
+#else
+    return (special_bytes(lo) | special_bytes(hi)) != 0;   /* byte order does not matter for "any" */
+#endif
+}
+
+void gql_json_write_string(gql_buf *b, const char *s, size_t len) {
+    if (has_special((const unsigned char *)s, len)) {
+        write_string_escaped(b, s, len, next_special((const unsigned char *)s, 0, len));
+        return;
+    }
+    /* nothing to escape: the bytes between quotes */
+    if (b->cap - b->len <= len + 2) gql_buf_reserve(b, len + 2);
+    char *d = b->data + b->len;
+    d[0] = '"';
+    gql_copy(d + 1, s, len);
+    d[len + 1] = '"';
+    d[len + 2] = 0;
+    b->len += len + 2;
+}
+
 /* ---- numbers ------------------------------------------------------------------ */
 
 void gql_json_write_int(gql_buf *b, int64_t i) {
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)i);
-    gql_buf_append(b, tmp, (size_t)n);
+    char tmp[24], *end = tmp + sizeof tmp, *p = end;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0) *--p = '-';
+    gql_buf_append(b, p, (size_t)(end - p));
 }
 
 /*

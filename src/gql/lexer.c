@@ -1,13 +1,19 @@
 /*
  * lexer.c: graphql-js 16's lexer.js (and blockString.js's dedentBlockStringLines)
  * over UTF-8 bytes. One switch per token, no allocation for punctuators, names
- * and numbers; string values are decoded into the arena.
+ * and numbers; string values are decoded into the arena. The parser reads
+ * tokens in batches (gql_lexer_next_batch), whose loop handles names,
+ * punctuators and the spaces and line feeds around them, and leaves every
+ * other case to gql_lexer_next.
  */
 #include "lexer.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum { C_DIGIT = 1, C_NAME_START = 2, C_NAME_CONT = 4, C_HEX = 8, C_SKIP = 16, C_PUNCT = 32 };
 
@@ -166,6 +172,7 @@ void gql_lexer_init(gql_lexer *lx, const char *src, uint32_t len, gql_arena *are
     lx->src = (const unsigned char *)src;
     lx->len = len;
     lx->line = 1;
+    lx->col_base = UINT32_MAX;   /* column = pos + 1 */
     lx->arena = arena;
 }
 
@@ -244,6 +251,60 @@ static const char *slice_units(const gql_lexer *lx, uint32_t pos, uint32_t units
     }
     buf[o] = 0;
     return buf;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The hot path: names, punctuators, spaces, line feeds. */
+
+/* The first byte at or after pos (<= len) that is not a space. Indentation is
+ * most of the bytes of a pretty-printed document: it is skipped 16 (or 8)
+ * bytes at a time while they are before len, then byte by byte (up to
+ * src[len], NUL). */
+static inline uint32_t skip_spaces(const unsigned char *s, uint32_t pos, uint32_t len) {
+#if defined(__SSE2__)
+    while (len - pos >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + pos));
+        unsigned other = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) ^ 0xFFFFu;
+        if (other) return pos + (uint32_t)__builtin_ctz(other);
+        pos += 16;
+    }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (len - pos >= 8) {
+        uint64_t w;
+        memcpy(&w, s + pos, 8);
+        w ^= 0x2020202020202020ull;
+        if (w) return pos + ((uint32_t)__builtin_ctzll(w) >> 3);
+        pos += 8;
+    }
+#else
+    (void)len;
+#endif
+    while (s[pos] == ' ') pos++;
+    return pos;
+}
+
+/* The end of the name starting at pos (a name start character). Names are
+ * short: four bytes per iteration, each one load and one test. Nothing after
+ * the byte that ends the name is read, and src[len] (NUL) ends every name. */
+static inline uint32_t name_end(const unsigned char *s, uint32_t pos) {
+    const unsigned char *p = s + pos + 1;
+    for (;; p += 4) {
+        if (!(char_class[p[0]] & C_NAME_CONT)) return (uint32_t)(p - s);
+        if (!(char_class[p[1]] & C_NAME_CONT)) return (uint32_t)(p + 1 - s);
+        if (!(char_class[p[2]] & C_NAME_CONT)) return (uint32_t)(p + 2 - s);
+        if (!(char_class[p[3]] & C_NAME_CONT)) return (uint32_t)(p + 3 - s);
+    }
+}
+
+static inline void put_token(gql_token *t, gql_tok_kind kind, uint32_t start, uint32_t end, uint32_t line,
+                             uint32_t column, const char *value, uint32_t len) {
+    t->kind = kind;
+    t->start = start;
+    t->end = end;
+    t->line = line;
+    t->column = column;
+    t->value = value;
+    t->len = len;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -379,7 +440,7 @@ __attribute__((noinline)) static bool read_string(gql_lexer *lx, uint32_t start,
             }
             t->kind = GQL_TOK_STRING;
             t->end = pos + 1;
-            lx->line_adj += adj;
+            lx->col_base += adj;
             return true;
         }
         if (c == '\\') {
@@ -454,7 +515,7 @@ static void dedent_block_string(gql_lexer *lx, gql_token *t) {
 __attribute__((noinline)) static bool read_block_string(gql_lexer *lx, uint32_t start, gql_token *t) {
     const unsigned char *s = lx->src;
     uint32_t n = lx->len, pos = start + 3, chunk = pos;
-    uint32_t line = lx->line, line_start = lx->line_start, adj = lx->line_adj;
+    uint32_t line = lx->line, col_base = lx->col_base;
     lx->scratch_len = 0;
     lx->line_count = 0;
     line_push(lx, 0);
@@ -466,8 +527,7 @@ __attribute__((noinline)) static bool read_block_string(gql_lexer *lx, uint32_t 
             t->kind = GQL_TOK_BLOCK_STRING;
             t->end = pos + 3;
             lx->line = line;
-            lx->line_start = line_start;
-            lx->line_adj = adj;
+            lx->col_base = col_base;
             return true;
         }
         if (c == '\\' && at(lx, pos + 1) == '"' && at(lx, pos + 2) == '"' && at(lx, pos + 3) == '"') {
@@ -482,8 +542,7 @@ __attribute__((noinline)) static bool read_block_string(gql_lexer *lx, uint32_t 
             pos += (c == '\r' && at(lx, pos + 1) == '\n') ? 2 : 1;
             chunk = pos;
             line++;
-            line_start = pos;
-            adj = 0;
+            col_base = pos - 1;
             continue;
         }
         if (c < 0x80) {
@@ -496,7 +555,7 @@ __attribute__((noinline)) static bool read_block_string(gql_lexer *lx, uint32_t 
             scratch_put(lx, "\xEF\xBF\xBD", 3);
             chunk = pos + k;
         }
-        adj += k - (cp >= 0x10000 ? 2 : 1);
+        col_base += k - (cp >= 0x10000 ? 2 : 1);
         pos += k;
     }
     return lex_error(lx, pos, "Unterminated string.");
@@ -528,15 +587,8 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t) {
             continue;
         }
         if (cls & C_NAME_START) {
-            uint32_t e = pos + 1;
-            while (char_class[s[e]] & C_NAME_CONT) e++;   /* stops at the NUL after the end */
-            t->kind = GQL_TOK_NAME;
-            t->start = pos;
-            t->end = e;
-            t->line = lx->line;
-            t->column = 1 + (pos - lx->line_start) - lx->line_adj;
-            t->value = (const char *)s + pos;
-            t->len = e - pos;
+            uint32_t e = name_end(s, pos);
+            put_token(t, GQL_TOK_NAME, pos, e, lx->line, pos - lx->col_base, (const char *)s + pos, e - pos);
             lx->pos = e;
             return true;
         }
@@ -553,14 +605,12 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t) {
         case '\n':
             pos++;
             lx->line++;
-            lx->line_start = pos;
-            lx->line_adj = 0;
+            lx->col_base = pos - 1;
             continue;
         case '\r':
             pos += at(lx, pos + 1) == '\n' ? 2 : 1;
             lx->line++;
-            lx->line_start = pos;
-            lx->line_adj = 0;
+            lx->col_base = pos - 1;
             continue;
         case '#':
             /* A comment runs to the end of the line; its characters cannot
@@ -571,7 +621,7 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t) {
         case 0xEF:
             if (at(lx, pos + 1) == 0xBB && at(lx, pos + 2) == 0xBF) {   /* BOM */
                 pos += 3;
-                lx->line_adj += 2;
+                lx->col_base += 2;
                 continue;
             }
             return unexpected_character(lx, pos);
@@ -591,7 +641,7 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t) {
     /* Strings and numbers. */
     t->start = pos;
     t->line = lx->line;
-    t->column = 1 + (pos - lx->line_start) - lx->line_adj;
+    t->column = pos - lx->col_base;
     bool ok;
     if (c == '"') {
         ok = (at(lx, pos + 1) == '"' && at(lx, pos + 2) == '"') ? read_block_string(lx, pos, t) : read_string(lx, pos, t);
@@ -604,13 +654,72 @@ bool gql_lexer_next(gql_lexer *lx, gql_token *t) {
     return ok;
 
 punct:
-    t->kind = kind;
-    t->start = pos;
-    t->end = pos + size;
-    t->line = lx->line;
-    t->column = 1 + (pos - lx->line_start) - lx->line_adj;
-    t->value = NULL;
-    t->len = 0;
+    put_token(t, kind, pos, pos + size, lx->line, pos - lx->col_base, NULL, 0);
     lx->pos = pos + size;
     return true;
+}
+
+/* The loop keeps pos, line and col_base in registers and writes them back
+ * only around a call to gql_lexer_next (strings, numbers, comments, tabs, \r,
+ * a BOM, errors, the end). */
+uint32_t gql_lexer_next_batch(gql_lexer *lx, gql_token *out, uint32_t max, bool *failed) {
+    const unsigned char *s = lx->src;
+    const uint32_t len = lx->len;
+    uint32_t pos = lx->pos, line = lx->line, col_base = lx->col_base;
+    gql_token *t = out, *end = out + max;
+    *failed = false;
+    while (t < end) {
+        /* The spaces or line feeds (and indentation) before most tokens. */
+        unsigned c = s[pos];
+        if (c == ' ') {
+            c = s[++pos];
+            if (c == ' ') {
+                pos = skip_spaces(s, pos + 1, len);
+                c = s[pos];
+            }
+        }
+        while (c == '\n') {
+            line++;
+            col_base = pos;   /* the next line starts at pos + 1 */
+            pos = skip_spaces(s, pos + 1, len);
+            c = s[pos];
+        }
+        unsigned cls = char_class[c];
+        if (cls & C_NAME_START) {
+            uint32_t e = name_end(s, pos);
+            put_token(t++, GQL_TOK_NAME, pos, e, line, pos - col_base, (const char *)s + pos, e - pos);
+            pos = e;
+            continue;
+        }
+        if (cls & C_PUNCT) {
+            put_token(t++, (gql_tok_kind)punct_kind[c], pos, pos + 1, line, pos - col_base, NULL, 0);
+            pos++;
+            continue;
+        }
+        if (c == ',') {
+            pos++;
+            continue;
+        }
+        if (c == '.' && s[pos + 1] == '.' && s[pos + 2] == '.') {   /* s[len] is NUL: no read past it */
+            put_token(t++, GQL_TOK_SPREAD, pos, pos + 3, line, pos - col_base, NULL, 0);
+            pos += 3;
+            continue;
+        }
+        /* Everything else through the complete lexer. */
+        lx->pos = pos;
+        lx->line = line;
+        lx->col_base = col_base;
+        if (!gql_lexer_next(lx, t)) {
+            *failed = true;
+            return (uint32_t)(t - out);
+        }
+        pos = lx->pos;
+        line = lx->line;
+        col_base = lx->col_base;
+        if (t++->kind == GQL_TOK_EOF) break;
+    }
+    lx->pos = pos;
+    lx->line = line;
+    lx->col_base = col_base;
+    return (uint32_t)(t - out);
 }

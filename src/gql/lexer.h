@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arena.h"
+#include "ast.h"
 
 typedef enum gql_tok_kind {
     GQL_TOK_SOF,
@@ -44,8 +45,13 @@ typedef enum gql_tok_kind {
 
 typedef struct gql_token {
     gql_tok_kind kind;
-    uint32_t start, end;     /* byte offsets, end exclusive */
-    uint32_t line, column;   /* of start; column in UTF-16 code units */
+    union {
+        struct {
+            uint32_t start, end;     /* byte offsets, end exclusive */
+            uint32_t line, column;   /* of start; column in UTF-16 code units */
+        };
+        gql_loc loc;   /* the same four, as the AST stores them */
+    };
     /* NAME, INT, FLOAT: the token's text in the source (not NUL-terminated).
      * STRING, BLOCK_STRING: the decoded value, NUL-terminated, in the arena.
      * Other kinds: NULL. */
@@ -58,8 +64,10 @@ typedef struct gql_lexer {
     uint32_t len;
     uint32_t pos;          /* where the next token is looked for */
     uint32_t line;         /* line of pos, 1-based */
-    uint32_t line_start;   /* byte offset where that line starts */
-    uint32_t line_adj;     /* bytes minus UTF-16 units between line_start and pos */
+    /* The column of a byte offset p on that line is p - col_base: col_base is
+     * the line's start, plus the bytes in excess of UTF-16 units before p
+     * (multi-byte characters, a BOM), minus one (modulo 2^32). */
+    uint32_t col_base;
     gql_arena *arena;      /* string values go here */
     /* Reused buffers for strings with escapes and for block strings. */
     char *scratch;
@@ -77,6 +85,14 @@ void gql_lexer_init(gql_lexer *lx, const char *src, uint32_t len, gql_arena *are
 void gql_lexer_free(gql_lexer *lx);
 /* Reads the next token. False on a lexical error (err_pos, err_msg set). */
 bool gql_lexer_next(gql_lexer *lx, gql_token *t);
+/*
+ * Reads up to max tokens into out, stopping after <EOF>: the same tokens as
+ * that many gql_lexer_next calls, in one loop that keeps the lexer's state in
+ * registers (the parser's way). Returns how many were read; sets *failed when
+ * it stopped at a lexical error (err_pos, err_msg set), which the caller
+ * reports only once it reaches that point (graphql-js lexes on demand).
+ */
+uint32_t gql_lexer_next_batch(gql_lexer *lx, gql_token *out, uint32_t max, bool *failed);
 
 /* graphql-js's TokenKind string: "<EOF>", "{", "Name", "BlockString", ... */
 const char *gql_tok_kind_name(gql_tok_kind k);

@@ -7,6 +7,12 @@
  * are collected on one byte stack shared by all nesting levels and copied into
  * the arena, exactly sized, when complete. Nesting (selection sets, list and
  * object values, list types) is bounded by max_depth, so the recursion is too.
+ *
+ * Speed: tokens are lexed in batches into a small buffer (the lexer's state
+ * stays in registers, and advance() is an increment); nodes are bumped from
+ * chunks taken from the arena; fields are written straight into their list
+ * slot; the list stack starts in the parser struct itself, so a typical parse
+ * makes one malloc (the arena's first block, sized to hold the whole AST).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,30 +23,36 @@
 #include "lexer.h"
 
 #define DEFAULT_MAX_DEPTH 1000
+#define STK_INLINE 4096   /* bytes of list stack inside the parser struct */
+#define TOK_BATCH 64      /* tokens lexed at a time (2.5 KiB: they stay in L1) */
 
 typedef struct parser {
     gql_lexer lx;
-    gql_arena *arena;
-    const char *src;
-    uint32_t len;
-    gql_token tok;      /* current token */
+    /* The current token, in toks; tok_end is past the last one lexed. A token
+     * pointer is valid until the next advance() or lookahead(). */
+    gql_token *tok, *tok_end;
+    bool lex_failed;    /* the lexer stopped at an error, at tok_end */
     uint32_t last_end;  /* end of the previous token: node locations end there */
-    char *names;        /* writable copy of the source that name values point into */
-    gql_token ahead;    /* one token of lookahead, when has_ahead */
-    bool has_ahead;
+    bool count_tokens;  /* max_tokens is set */
     uint32_t token_count, max_tokens;
     uint32_t depth, max_depth;
     uint32_t selection_count;
-    unsigned char *stk;  /* list items being collected */
+    char *names;        /* writable copy of the source that name values point into */
+    unsigned char *bump, *bump_end;   /* node memory: a chunk taken from the arena */
+    size_t chunk;       /* size of the next chunk */
+    unsigned char *stk;  /* list items being collected: stk_buf, or malloc'd once it outgrows it */
     size_t stk_len, stk_cap;
+    gql_arena *arena;
+    const char *src;
+    uint32_t len;
     gql_syntax_error *err;
     jmp_buf jb;
+    gql_token toks[TOK_BATCH];
+    _Alignas(16) unsigned char stk_buf[STK_INLINE];
 } parser;
 
 /* Where a node starts: its first token. */
-typedef struct mark {
-    uint32_t start, line, column;
-} mark;
+typedef gql_loc mark;   /* end unused */
 
 static void *xmalloc(size_t n) {
     void *p = malloc(n);
@@ -128,34 +140,54 @@ static _Noreturn void unexpected(parser *p, const gql_token *t) {
 /* ------------------------------------------------------------------------- */
 /* Tokens. */
 
-static void lex(parser *p, gql_token *t) {
-    if (!gql_lexer_next(&p->lx, t)) fail(p, p->lx.err_pos, "%s", p->lx.err_msg);
+__attribute__((noinline, cold)) static _Noreturn void lex_failed(parser *p) {
+    fail(p, p->lx.err_pos, "%s", p->lx.err_msg);
 }
 
-static inline void advance(parser *p) {
-    p->last_end = p->tok.end;
-    if (p->has_ahead) {
-        p->tok = p->ahead;
-        p->has_ahead = false;
-    } else if (p->tok.kind != GQL_TOK_EOF) {
-        lex(p, &p->tok);
-    }
-    if (p->max_tokens && p->tok.kind != GQL_TOK_EOF && ++p->token_count > p->max_tokens) {
+/* maxTokens: graphql-js counts every token but <EOF>. */
+__attribute__((noinline)) static void count_token(parser *p) {
+    if (p->tok->kind != GQL_TOK_EOF && ++p->token_count > p->max_tokens) {
         /* graphql-js's wording, typo included. */
-        fail(p, p->tok.start, "Document contains more that %u tokens. Parsing aborted.", p->max_tokens);
+        fail(p, p->tok->start, "Document contains more that %u tokens. Parsing aborted.", p->max_tokens);
     }
 }
 
+/*
+ * Lexes the next batch of tokens after the last one lexed, which is kept as
+ * toks[0]; returns where that token now is. Past <EOF> nothing is lexed: the
+ * parser stays at <EOF>, as graphql-js's lexer does. A lexical error is
+ * thrown when the parser reaches it.
+ */
+__attribute__((noinline)) static gql_token *lex_more(parser *p) {
+    gql_token *last = p->tok_end - 1;
+    if (last->kind == GQL_TOK_EOF) return last;
+    if (p->lex_failed) lex_failed(p);
+    p->toks[0] = *last;
+    uint32_t n = gql_lexer_next_batch(&p->lx, p->toks + 1, TOK_BATCH - 1, &p->lex_failed);
+    p->tok_end = p->toks + 1 + n;
+    if (n == 0) lex_failed(p);
+    return p->toks;
+}
+
+/* Moves to the next token. */
+static inline void advance(parser *p) {
+    p->last_end = p->tok->end;
+    if (__builtin_expect(++p->tok == p->tok_end, 0)) {
+        p->tok = lex_more(p);
+        if (p->tok->kind != GQL_TOK_EOF) p->tok++;
+    }
+    if (__builtin_expect(p->count_tokens, 0)) count_token(p);
+}
+
+/* The token after the current one (lookahead is rare: descriptions and
+ * "extend"). Lexical errors are thrown here, as graphql-js does. */
 static const gql_token *lookahead(parser *p) {
-    if (p->tok.kind == GQL_TOK_EOF) return &p->tok;
-    if (!p->has_ahead) {
-        lex(p, &p->ahead);
-        p->has_ahead = true;
-    }
-    return &p->ahead;
+    if (p->tok->kind == GQL_TOK_EOF) return p->tok;
+    if (p->tok + 1 == p->tok_end) p->tok = lex_more(p);
+    return p->tok + 1;
 }
 
-static inline bool peek(const parser *p, gql_tok_kind k) { return p->tok.kind == k; }
+static inline bool peek(const parser *p, gql_tok_kind k) { return p->tok->kind == k; }
 
 static bool tok_value_is(const gql_token *t, const char *s) {
     size_t n = strlen(s);
@@ -171,24 +203,24 @@ __attribute__((noinline)) static _Noreturn void expect_failed(parser *p, gql_tok
     sb_puts(&b, "Syntax Error: Expected ");
     sb_kind_desc(&b, k);
     sb_puts(&b, ", found ");
-    sb_token_desc(&b, &p->tok);
+    sb_token_desc(&b, p->tok);
     sb_puts(&b, ".");
-    fail_sb(p, p->tok.start, &b);
+    fail_sb(p, p->tok->start, &b);
 }
 
 static inline void expect(parser *p, gql_tok_kind k) {
-    if (p->tok.kind != k) expect_failed(p, k);
+    if (p->tok->kind != k) expect_failed(p, k);
     advance(p);
 }
 
 static bool expect_optional(parser *p, gql_tok_kind k) {
-    if (p->tok.kind != k) return false;
+    if (p->tok->kind != k) return false;
     advance(p);
     return true;
 }
 
 static void expect_keyword(parser *p, const char *kw) {
-    if (is_keyword(&p->tok, kw)) {
+    if (is_keyword(p->tok, kw)) {
         advance(p);
         return;
     }
@@ -196,20 +228,20 @@ static void expect_keyword(parser *p, const char *kw) {
     sb_puts(&b, "Syntax Error: Expected \"");
     sb_puts(&b, kw);
     sb_puts(&b, "\", found ");
-    sb_token_desc(&b, &p->tok);
+    sb_token_desc(&b, p->tok);
     sb_puts(&b, ".");
-    fail_sb(p, p->tok.start, &b);
+    fail_sb(p, p->tok->start, &b);
 }
 
 static bool expect_optional_keyword(parser *p, const char *kw) {
-    if (!is_keyword(&p->tok, kw)) return false;
+    if (!is_keyword(p->tok, kw)) return false;
     advance(p);
     return true;
 }
 
 static void enter(parser *p) {
     if (++p->depth > p->max_depth)
-        fail(p, p->tok.start, "Document exceeds the maximum nesting depth of %u.", p->max_depth);
+        fail(p, p->tok->start, "Document exceeds the maximum nesting depth of %u.", p->max_depth);
 }
 
 static inline void leave(parser *p) { p->depth--; }
@@ -217,25 +249,59 @@ static inline void leave(parser *p) { p->depth--; }
 /* ------------------------------------------------------------------------- */
 /* Nodes. */
 
-static inline mark mark_here(const parser *p) { return (mark){p->tok.start, p->tok.line, p->tok.column}; }
+static inline mark mark_here(const parser *p) { return p->tok->loc; }
 
+/* A node's location: from its first token to the end of the previous token. */
 static inline gql_loc loc_from(const parser *p, mark m) {
-    return (gql_loc){m.start, p->last_end, m.line, m.column};
+    m.end = p->last_end;
+    return m;
 }
 
-static inline gql_loc tok_loc(const gql_token *t) { return (gql_loc){t->start, t->end, t->line, t->column}; }
+static inline void set_loc(const parser *p, gql_loc *loc, mark m) {
+    *loc = m;
+    loc->end = p->last_end;
+}
 
-static void *node_alloc(parser *p, size_t n) { return gql_arena_calloc(p->arena, n); }
+static inline gql_loc tok_loc(const gql_token *t) { return t->loc; }
+
+/* Memory for n bytes (a multiple of 8 after rounding) from the arena: large
+ * requests straight from the arena, the others from a new chunk. */
+__attribute__((noinline)) static void *bump_refill(parser *p, size_t n) {
+    if (n > p->chunk / 4) return gql_arena_alloc(p->arena, n);
+    p->bump = gql_arena_alloc(p->arena, p->chunk);
+    p->bump_end = p->bump + p->chunk;
+    void *r = p->bump;
+    p->bump += n;
+    return r;
+}
+
+/* Uninitialised memory for a node or a list; callers set every field. */
+static inline void *bump_alloc(parser *p, size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    if (__builtin_expect((size_t)(p->bump_end - p->bump) < n, 0)) return bump_refill(p, n);
+    void *r = p->bump;
+    p->bump += n;
+    return r;
+}
+
+/* A zeroed node. */
+static inline void *node_alloc(parser *p, size_t n) { return memset(bump_alloc(p, n), 0, n); }
 
 static size_t stk_mark(const parser *p) { return p->stk_len; }
 
 __attribute__((noinline)) static void stk_grow(parser *p, size_t n) {
-    size_t cap = p->stk_cap ? p->stk_cap : 4096;
+    size_t cap = p->stk_cap * 2;
     while (cap < p->stk_len + n) cap *= 2;
-    unsigned char *s = realloc(p->stk, cap);
-    if (!s) {
-        fputs("mesd: out of memory\n", stderr);
-        abort();
+    unsigned char *s;
+    if (p->stk == p->stk_buf) {
+        s = xmalloc(cap);
+        memcpy(s, p->stk, p->stk_len);
+    } else {
+        s = realloc(p->stk, cap);
+        if (!s) {
+            fputs("mesd: out of memory\n", stderr);
+            abort();
+        }
     }
     p->stk = s;
     p->stk_cap = cap;
@@ -248,13 +314,22 @@ static inline void stk_push(parser *p, const void *item, size_t n) {
     p->stk_len += n;
 }
 
+/* Room for one item on the stack, for the caller to fill before it pushes or
+ * parses anything else. */
+static inline void *stk_slot(parser *p, size_t n) {
+    if (p->stk_len + n > p->stk_cap) stk_grow(p, n);
+    void *r = p->stk + p->stk_len;
+    p->stk_len += n;
+    return r;
+}
+
 /* Moves the items pushed since m into an exactly sized arena array. */
 static void *stk_take(parser *p, size_t m, size_t elem, uint32_t *count) {
     size_t bytes = p->stk_len - m;
     *count = (uint32_t)(bytes / elem);
     p->stk_len = m;
     if (!bytes) return NULL;
-    void *out = gql_arena_alloc(p->arena, bytes);
+    void *out = bump_alloc(p, bytes);
     memcpy(out, p->stk + m, bytes);
     return out;
 }
@@ -265,19 +340,29 @@ static void *stk_take(parser *p, size_t m, size_t elem, uint32_t *count) {
  * NUL. That byte is never part of another name (it would have continued this
  * one), and only names use p->names.
  */
+static inline void set_name(parser *p, gql_name *n, const gql_token *t) {
+    p->names[t->end] = 0;
+    n->value = p->names + t->start;
+    n->len = t->len;
+    n->loc = t->loc;
+}
+
 static gql_name name_of(parser *p, const gql_token *t) {
     gql_name n;
-    p->names[t->end] = 0;
-    n.value = p->names + t->start;
-    n.len = t->len;
-    n.loc = tok_loc(t);
+    set_name(p, &n, t);
     return n;
 }
 
-static gql_name parse_name(parser *p) {
-    if (p->tok.kind != GQL_TOK_NAME) expect_failed(p, GQL_TOK_NAME);
-    gql_name n = name_of(p, &p->tok);
+/* parseName() into *n. */
+static inline __attribute__((always_inline)) void take_name(parser *p, gql_name *n) {
+    if (p->tok->kind != GQL_TOK_NAME) expect_failed(p, GQL_TOK_NAME);
+    set_name(p, n, p->tok);
     advance(p);
+}
+
+static gql_name parse_name(parser *p) {
+    gql_name n;
+    take_name(p, &n);
     return n;
 }
 
@@ -304,7 +389,7 @@ static gql_value_node *token_value(parser *p, gql_kind kind, const gql_token *t)
 }
 
 static gql_value_node *parse_string_literal(parser *p) {
-    gql_token t = p->tok;
+    gql_token t = *p->tok;
     advance(p);
     gql_value_node *v = node_alloc(p, sizeof *v);
     v->kind = GQL_STRING_VALUE;
@@ -321,7 +406,7 @@ static gql_value_node *parse_variable(parser *p) {
     expect(p, GQL_TOK_DOLLAR);
     gql_value_node *v = node_alloc(p, sizeof *v);
     v->kind = GQL_VARIABLE;
-    v->name = parse_name(p);
+    take_name(p, &v->name);
     v->loc = loc_from(p, m);
     return v;
 }
@@ -351,7 +436,7 @@ static gql_value_node *parse_object(parser *p, bool is_const) {
     while (!expect_optional(p, GQL_TOK_BRACE_R)) {
         gql_object_field f;
         mark fm = mark_here(p);
-        f.name = parse_name(p);
+        take_name(p, &f.name);
         expect(p, GQL_TOK_COLON);
         f.value = parse_value(p, is_const);
         f.loc = loc_from(p, fm);
@@ -366,7 +451,7 @@ static gql_value_node *parse_object(parser *p, bool is_const) {
 }
 
 static gql_value_node *parse_value(parser *p, bool is_const) {
-    gql_token t = p->tok;
+    gql_token t = *p->tok;
     switch (t.kind) {
     case GQL_TOK_BRACKET_L:
         return parse_list(p, is_const);
@@ -393,10 +478,10 @@ static gql_value_node *parse_value(parser *p, bool is_const) {
     case GQL_TOK_DOLLAR:
         if (is_const) {
             expect(p, GQL_TOK_DOLLAR);
-            if (p->tok.kind == GQL_TOK_NAME) {
+            if (p->tok->kind == GQL_TOK_NAME) {
                 sbuf b = {0};
                 sb_puts(&b, "Syntax Error: Unexpected variable \"$");
-                sb_put(&b, p->tok.value, p->tok.len);
+                sb_put(&b, p->tok->value, p->tok->len);
                 sb_puts(&b, "\" in constant value.");
                 fail_sb(p, t.start, &b);
             }
@@ -404,21 +489,22 @@ static gql_value_node *parse_value(parser *p, bool is_const) {
         }
         return parse_variable(p);
     default:
-        unexpected(p, &p->tok);
+        unexpected(p, p->tok);
     }
 }
 
 /* ------------------------------------------------------------------------- */
 /* Arguments, directives, types. */
 
-static gql_argument *parse_arguments(parser *p, bool is_const, uint32_t *count) {
-    *count = 0;
-    if (!expect_optional(p, GQL_TOK_PAREN_L)) return NULL;
+/* Most fields and definitions have neither arguments nor directives: the
+ * check is inline, the lists are parsed out of line. */
+__attribute__((noinline)) static gql_argument *parse_argument_list(parser *p, bool is_const, uint32_t *count) {
+    advance(p);   /* ( */
     size_t sm = stk_mark(p);
     do {
         gql_argument a;
         mark m = mark_here(p);
-        a.name = parse_name(p);
+        take_name(p, &a.name);
         expect(p, GQL_TOK_COLON);
         a.value = parse_value(p, is_const);
         a.loc = loc_from(p, m);
@@ -427,13 +513,18 @@ static gql_argument *parse_arguments(parser *p, bool is_const, uint32_t *count) 
     return stk_take(p, sm, sizeof(gql_argument), count);
 }
 
-static gql_directive_node *parse_directives(parser *p, bool is_const, uint32_t *count) {
+static inline gql_argument *parse_arguments(parser *p, bool is_const, uint32_t *count) {
+    *count = 0;
+    return peek(p, GQL_TOK_PAREN_L) ? parse_argument_list(p, is_const, count) : NULL;
+}
+
+__attribute__((noinline)) static gql_directive_node *parse_directive_list(parser *p, bool is_const, uint32_t *count) {
     size_t sm = stk_mark(p);
     while (peek(p, GQL_TOK_AT)) {
         gql_directive_node d;
         mark m = mark_here(p);
         expect(p, GQL_TOK_AT);
-        d.name = parse_name(p);
+        take_name(p, &d.name);
         d.args = parse_arguments(p, is_const, &d.arg_count);
         d.loc = loc_from(p, m);
         stk_push(p, &d, sizeof d);
@@ -441,10 +532,15 @@ static gql_directive_node *parse_directives(parser *p, bool is_const, uint32_t *
     return stk_take(p, sm, sizeof(gql_directive_node), count);
 }
 
+static inline gql_directive_node *parse_directives(parser *p, bool is_const, uint32_t *count) {
+    *count = 0;
+    return peek(p, GQL_TOK_AT) ? parse_directive_list(p, is_const, count) : NULL;
+}
+
 static gql_type_node *parse_named_type(parser *p) {
     gql_type_node *t = node_alloc(p, sizeof *t);
     t->kind = GQL_NAMED_TYPE;
-    t->name = parse_name(p);
+    take_name(p, &t->name);
     t->loc = t->name.loc;
     return t;
 }
@@ -483,43 +579,72 @@ static gql_selection_set *parse_selection_set(parser *p);
 /* parseFragmentName(): any token whose value is "on" is refused, as in
  * graphql-js (which compares the value whatever the token kind). */
 static gql_name parse_fragment_name(parser *p) {
-    if (tok_value_is(&p->tok, "on")) unexpected(p, &p->tok);
+    if (tok_value_is(p->tok, "on")) unexpected(p, p->tok);
     return parse_name(p);
 }
 
-static void parse_field(parser *p, gql_selection *s) {
+/* A field is written straight into its stack slot. What is nested in it is
+ * pushed after the slot and popped before it returns, but may move the stack:
+ * the slot is found again by its offset after each nested list. */
+static void parse_field(parser *p, uint32_t id) {
+    size_t off = p->stk_len;
+    gql_selection *s = stk_slot(p, sizeof *s);
+#define SLOT ((gql_selection *)(p->stk + off))
     mark m = mark_here(p);
     s->kind = GQL_FIELD;
-    gql_name first = parse_name(p);
-    if (expect_optional(p, GQL_TOK_COLON)) {
+    s->id = id;
+    s->type_condition = NULL;
+    take_name(p, &s->alias);
+    if (peek(p, GQL_TOK_COLON)) {
+        advance(p);
         s->has_alias = true;
-        s->alias = first;
-        s->name = parse_name(p);
+        take_name(p, &s->name);
     } else {
-        s->alias = first;
-        s->name = first;
+        s->has_alias = false;
+        s->name = s->alias;
     }
-    s->args = parse_arguments(p, false, &s->arg_count);
-    s->directives = parse_directives(p, false, &s->directive_count);
-    if (peek(p, GQL_TOK_BRACE_L)) s->selection_set = parse_selection_set(p);
-    s->loc = loc_from(p, m);
+    s->args = NULL;
+    s->arg_count = 0;
+    s->directives = NULL;
+    s->directive_count = 0;
+    s->selection_set = NULL;
+    if (peek(p, GQL_TOK_PAREN_L)) {
+        uint32_t n;
+        gql_argument *args = parse_argument_list(p, false, &n);
+        SLOT->args = args;
+        SLOT->arg_count = n;
+    }
+    if (peek(p, GQL_TOK_AT)) {
+        uint32_t n;
+        gql_directive_node *directives = parse_directive_list(p, false, &n);
+        SLOT->directives = directives;
+        SLOT->directive_count = n;
+    }
+    if (peek(p, GQL_TOK_BRACE_L)) {
+        gql_selection_set *set = parse_selection_set(p);
+        SLOT->selection_set = set;
+    }
+    set_loc(p, &SLOT->loc, m);
+#undef SLOT
 }
 
-static void parse_fragment(parser *p, gql_selection *s) {
+static void parse_fragment(parser *p, uint32_t id) {
     mark m = mark_here(p);
     expect(p, GQL_TOK_SPREAD);
     bool has_type_condition = expect_optional_keyword(p, "on");
+    gql_selection s = {.id = id};
     if (!has_type_condition && peek(p, GQL_TOK_NAME)) {
-        s->kind = GQL_FRAGMENT_SPREAD;
-        s->name = parse_fragment_name(p);
-        s->directives = parse_directives(p, false, &s->directive_count);
+        s.kind = GQL_FRAGMENT_SPREAD;
+        s.name = parse_fragment_name(p);
+        s.directives = parse_directives(p, false, &s.directive_count);
     } else {
-        s->kind = GQL_INLINE_FRAGMENT;
-        if (has_type_condition) s->type_condition = parse_named_type(p);
-        s->directives = parse_directives(p, false, &s->directive_count);
-        s->selection_set = parse_selection_set(p);
+        s.kind = GQL_INLINE_FRAGMENT;
+        if (has_type_condition) s.type_condition = parse_named_type(p);
+        s.directives = parse_directives(p, false, &s.directive_count);
+        s.selection_set = parse_selection_set(p);
     }
-    s->loc = loc_from(p, m);
+    set_loc(p, &s.loc, m);
+    stk_push(p, &s, sizeof s);
 }
 
 static gql_selection_set *parse_selection_set(parser *p) {
@@ -528,23 +653,19 @@ static gql_selection_set *parse_selection_set(parser *p) {
     expect(p, GQL_TOK_BRACE_L);
     size_t sm = stk_mark(p);
     do {
-        /* Copying a zero struct is much cheaper here than memset's rep stos. */
-        static const gql_selection zero;
-        gql_selection s = zero;
-        s.id = p->selection_count++;
-        if (peek(p, GQL_TOK_SPREAD)) parse_fragment(p, &s);
-        else parse_field(p, &s);
-        stk_push(p, &s, sizeof s);
+        uint32_t id = p->selection_count++;
+        if (peek(p, GQL_TOK_SPREAD)) parse_fragment(p, id);
+        else parse_field(p, id);
     } while (!expect_optional(p, GQL_TOK_BRACE_R));
     leave(p);
-    gql_selection_set *set = node_alloc(p, sizeof *set);
+    gql_selection_set *set = bump_alloc(p, sizeof *set);
     set->items = stk_take(p, sm, sizeof(gql_selection), &set->count);
-    set->loc = loc_from(p, m);
+    set_loc(p, &set->loc, m);
     return set;
 }
 
 static gql_op_type parse_operation_type(parser *p) {
-    gql_token t = p->tok;
+    gql_token t = *p->tok;
     expect(p, GQL_TOK_NAME);
     if (tok_value_is(&t, "query")) return GQL_OP_QUERY;
     if (tok_value_is(&t, "mutation")) return GQL_OP_MUTATION;
@@ -591,7 +712,7 @@ static void parse_operation_definition(parser *p, gql_definition *d) {
     d->operation = parse_operation_type(p);
     if (peek(p, GQL_TOK_NAME)) {
         d->has_name = true;
-        d->name = parse_name(p);
+        take_name(p, &d->name);
     }
     d->variables = parse_variable_definitions(p, &d->variable_count);
     d->directives = parse_directives(p, false, &d->directive_count);
@@ -639,7 +760,7 @@ static void parse_union_member_types(parser *p, gql_definition *d) {
 static void parse_input_value_def(parser *p, gql_input_value_def *v) {
     mark m = mark_here(p);
     v->description = parse_description(p);
-    v->name = parse_name(p);
+    take_name(p, &v->name);
     expect(p, GQL_TOK_COLON);
     v->type = parse_type_reference(p);
     v->default_value = expect_optional(p, GQL_TOK_EQUALS) ? parse_value(p, true) : NULL;
@@ -667,7 +788,7 @@ static void parse_fields_definition(parser *p, gql_definition *d) {
         gql_field_def f;
         mark m = mark_here(p);
         f.description = parse_description(p);
-        f.name = parse_name(p);
+        take_name(p, &f.name);
         f.args = parse_input_value_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R, &f.arg_count);
         expect(p, GQL_TOK_COLON);
         f.type = parse_type_reference(p);
@@ -686,14 +807,14 @@ static void parse_enum_values_definition(parser *p, gql_definition *d) {
         mark m = mark_here(p);
         v.description = parse_description(p);
         /* parseEnumValueName(): compares the value whatever the token kind. */
-        if (tok_value_is(&p->tok, "true") || tok_value_is(&p->tok, "false") || tok_value_is(&p->tok, "null")) {
+        if (tok_value_is(p->tok, "true") || tok_value_is(p->tok, "false") || tok_value_is(p->tok, "null")) {
             sbuf b = {0};
             sb_puts(&b, "Syntax Error: ");
-            sb_token_desc(&b, &p->tok);
+            sb_token_desc(&b, p->tok);
             sb_puts(&b, " is reserved and cannot be used for an enum value.");
-            fail_sb(p, p->tok.start, &b);
+            fail_sb(p, p->tok->start, &b);
         }
-        v.name = parse_name(p);
+        take_name(p, &v.name);
         v.directives = parse_directives(p, true, &v.directive_count);
         v.loc = loc_from(p, m);
         stk_push(p, &v, sizeof v);
@@ -726,7 +847,7 @@ static void parse_directive_locations(parser *p, gql_definition *d) {
     size_t sm = stk_mark(p);
     expect_optional(p, GQL_TOK_PIPE);
     do {
-        gql_token start = p->tok;
+        gql_token start = *p->tok;
         gql_name n = parse_name(p);
         bool known = false;
         for (size_t i = 0; i < sizeof directive_locations / sizeof *directive_locations; i++)
@@ -744,7 +865,7 @@ static void parse_type_def_head(parser *p, gql_definition *d, gql_kind kind, con
     d->description = parse_description(p);
     expect_keyword(p, keyword);
     d->has_name = true;
-    d->name = parse_name(p);
+    take_name(p, &d->name);
 }
 
 static void parse_type_system_definition(parser *p, gql_definition *d, const gql_token *kw) {
@@ -784,7 +905,7 @@ static void parse_type_system_definition(parser *p, gql_definition *d, const gql
         expect_keyword(p, "directive");
         expect(p, GQL_TOK_AT);
         d->has_name = true;
-        d->name = parse_name(p);
+        take_name(p, &d->name);
         d->args = parse_input_value_defs(p, GQL_TOK_PAREN_L, GQL_TOK_PAREN_R, &d->arg_count);
         d->repeatable = expect_optional_keyword(p, "repeatable");
         expect_keyword(p, "on");
@@ -804,7 +925,7 @@ static void parse_type_system_extension(parser *p, gql_definition *d) {
         d->directives = parse_directives(p, true, &d->directive_count);
         if (expect_optional(p, GQL_TOK_BRACE_L))
             d->operation_types = parse_operation_type_defs(p, &d->operation_type_count);
-        if (!d->directive_count && !d->operation_type_count) unexpected(p, &p->tok);
+        if (!d->directive_count && !d->operation_type_count) unexpected(p, p->tok);
         d->loc = loc_from(p, m);
         return;
     }
@@ -823,7 +944,7 @@ static void parse_type_system_extension(parser *p, gql_definition *d) {
     expect_keyword(p, "extend");
     expect_keyword(p, kinds[i].keyword);
     d->has_name = true;
-    d->name = parse_name(p);
+    take_name(p, &d->name);
     bool empty;
     switch (d->kind) {
     case GQL_SCALAR_TYPE_EXTENSION:
@@ -853,7 +974,7 @@ static void parse_type_system_extension(parser *p, gql_definition *d) {
         empty = !d->directive_count && !d->input_field_count;
         break;
     }
-    if (empty) unexpected(p, &p->tok);
+    if (empty) unexpected(p, p->tok);
     d->loc = loc_from(p, m);
 }
 
@@ -864,9 +985,9 @@ static void parse_definition(parser *p, gql_definition *d) {
         return;
     }
     bool has_description = peek(p, GQL_TOK_STRING) || peek(p, GQL_TOK_BLOCK_STRING);
-    const gql_token *kw = has_description ? lookahead(p) : &p->tok;
+    const gql_token *kw = has_description ? lookahead(p) : p->tok;
     if (has_description && kw->kind == GQL_TOK_BRACE_L)
-        fail(p, p->tok.start, "Unexpected description, descriptions are not supported on shorthand queries.");
+        fail(p, p->tok->start, "Unexpected description, descriptions are not supported on shorthand queries.");
     if (kw->kind == GQL_TOK_NAME) {
         static const char *const type_system[] = {"schema", "scalar", "type", "interface",
                                                   "union", "enum", "input", "directive"};
@@ -885,7 +1006,7 @@ static void parse_definition(parser *p, gql_definition *d) {
             return;
         }
         if (has_description)
-            fail(p, p->tok.start, "Unexpected description, only GraphQL definitions support descriptions.");
+            fail(p, p->tok->start, "Unexpected description, only GraphQL definitions support descriptions.");
         if (tok_value_is(kw, "extend")) {
             parse_type_system_extension(p, d);
             return;
@@ -897,24 +1018,37 @@ static void parse_definition(parser *p, gql_definition *d) {
 /* ------------------------------------------------------------------------- */
 /* Entry points. */
 
+/* chunk: how much node memory to take from the arena at a time. */
 static void parser_init(parser *p, gql_arena *a, const char *src, uint32_t len, uint32_t max_tokens,
-                        uint32_t max_depth) {
-    memset(p, 0, sizeof *p);
+                        uint32_t max_depth, size_t chunk) {
+    /* Not memset: stk_buf needs no zeroing. */
     gql_lexer_init(&p->lx, src, len, a);
+    p->toks[0] = (gql_token){.kind = GQL_TOK_SOF, .line = 1, .column = 1};
+    p->tok = p->toks;
+    p->tok_end = p->toks + 1;
+    p->lex_failed = false;
+    p->last_end = 0;
+    p->count_tokens = max_tokens != 0;
+    p->token_count = 0;
+    p->max_tokens = max_tokens;
+    p->depth = 0;
+    p->max_depth = max_depth ? max_depth : DEFAULT_MAX_DEPTH;
+    p->selection_count = 0;
+    p->names = gql_arena_strndup(a, src, len);
+    p->bump = p->bump_end = NULL;
+    p->chunk = chunk;
+    p->stk = p->stk_buf;
+    p->stk_len = 0;
+    p->stk_cap = STK_INLINE;
     p->arena = a;
     p->src = src;
     p->len = len;
-    p->names = gql_arena_strndup(a, src, len);
-    p->tok.kind = GQL_TOK_SOF;
-    p->tok.line = 1;
-    p->tok.column = 1;
-    p->max_tokens = max_tokens;
-    p->max_depth = max_depth ? max_depth : DEFAULT_MAX_DEPTH;
+    p->err = NULL;
 }
 
 static void parser_free(parser *p) {
     gql_lexer_free(&p->lx);
-    free(p->stk);
+    if (p->stk != p->stk_buf) free(p->stk);
 }
 
 static void parse_document(parser *p, gql_document *doc) {
@@ -971,8 +1105,10 @@ gql_document *gql_parse(const char *src, size_t len, const gql_parse_options *op
         *err = too_large();
         return NULL;
     }
+    /* The source, its copy for names and the AST: about 16 bytes per source
+     * byte, so the first block usually holds the whole document. */
     size_t first = 4096;
-    while (first < len * 4 && first < ((size_t)1 << 20)) first *= 2;
+    while (first < len * 16 && first < ((size_t)1 << 20)) first *= 2;
     gql_arena a;
     gql_arena_init(&a, first);
     gql_document *doc = gql_arena_calloc(&a, sizeof *doc);
@@ -982,7 +1118,7 @@ gql_document *gql_parse(const char *src, size_t len, const gql_parse_options *op
     doc->source_len = (uint32_t)len;
 
     parser p;
-    parser_init(&p, &doc->arena, copy, (uint32_t)len, opts ? opts->max_tokens : 0, opts ? opts->max_depth : 0);
+    parser_init(&p, &doc->arena, copy, (uint32_t)len, opts ? opts->max_tokens : 0, opts ? opts->max_depth : 0, 2048);
     bool ok = run(&p, RUN_DOCUMENT, doc);
     parser_free(&p);
     if (!ok) {
@@ -1002,7 +1138,7 @@ gql_value_node *gql_parse_value(gql_arena *a, const char *src, size_t len, gql_s
     parser p;
     gql_value_node *v = NULL;
     /* The lexer needs a NUL after the text. */
-    parser_init(&p, a, gql_arena_strndup(a, src ? src : "", len), (uint32_t)len, 0, 0);
+    parser_init(&p, a, gql_arena_strndup(a, src ? src : "", len), (uint32_t)len, 0, 0, 256);
     bool ok = run(&p, RUN_VALUE, &v);
     parser_free(&p);
     if (!ok) {
@@ -1021,7 +1157,7 @@ gql_type_node *gql_parse_type(gql_arena *a, const char *src, size_t len, gql_syn
     parser p;
     gql_type_node *t = NULL;
     /* The lexer needs a NUL after the text. */
-    parser_init(&p, a, gql_arena_strndup(a, src ? src : "", len), (uint32_t)len, 0, 0);
+    parser_init(&p, a, gql_arena_strndup(a, src ? src : "", len), (uint32_t)len, 0, 0, 256);
     bool ok = run(&p, RUN_TYPE, &t);
     parser_free(&p);
     if (!ok) {

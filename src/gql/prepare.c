@@ -136,6 +136,7 @@ void gql_exec_ctx_init(exec_ctx *c, const gql_exec_request *req, gql_buf *out) {
     c->out = out;
     c->doc_arena = &req->doc->doc->arena;
     gql_errors_init(&c->errs, req->arena);
+    c->request_info = (gql_resolve_info){.doc = c->doc, .schema = c->schema, .context = c->context, .arena = c->arena};
 }
 
 const gql_definition *gql_prepared_operation(const gql_prepared *p, const char *name, const char **err) {

@@ -75,8 +75,13 @@ gql_smap_ent *gql_smap_put(gql_smap *m, const char *key, uint32_t len, bool *cre
 
 /* ---- lookups --------------------------------------------------------------- */
 
-static bool name_eq(const char *a, const char *b, size_t len) {
-    return strncmp(a, b, len) == 0 && a[len] == 0;
+/* a (NUL-terminated) is exactly the len bytes at b. Inline and byte by byte:
+ * names are short and most candidates differ in their first byte; a NUL inside
+ * b never matches, and a is never read past its end. */
+static inline bool name_eq(const char *a, const char *b, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i] || !a[i]) return false;
+    return a[len] == 0;
 }
 
 gql_type *gql_schema_type_n(const gql_schema *s, const char *name, size_t len) {

@@ -73,7 +73,7 @@ static bool array_index_key(const char *k, size_t len, uint32_t *out) {
 static gql_member *find_member(const gql_val *obj, const char *key, size_t key_len) {
     for (uint32_t i = 0; i < obj->u.obj.count; i++) {
         gql_member *m = &obj->u.obj.members[i];
-        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0) return m;
+        if (m->key_len == key_len && gql_same_bytes(m->key, key, key_len)) return m;
     }
     return NULL;
 }

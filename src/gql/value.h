@@ -96,11 +96,54 @@ typedef struct gql_buf {
 void gql_buf_init(gql_buf *b);
 void gql_buf_free(gql_buf *b);
 void gql_buf_reserve(gql_buf *b, size_t extra);
+/* memcpy for the short copies a response is made of (keys, names, ids): two
+ * overlapping moves instead of a call. */
+static inline void gql_copy(char *d, const char *s, size_t n) {
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        __builtin_memcpy(&x, s, 8);
+        __builtin_memcpy(&y, s + n - 8, 8);
+        __builtin_memcpy(d, &x, 8);
+        __builtin_memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        __builtin_memcpy(&x, s, 4);
+        __builtin_memcpy(&y, s + n - 4, 4);
+        __builtin_memcpy(d, &x, 4);
+        __builtin_memcpy(d + n - 4, &y, 4);
+    } else if (n < 4) {
+        if (!n) return;
+        d[0] = s[0];
+        d[n >> 1] = s[n >> 1];
+        d[n - 1] = s[n - 1];
+    } else {
+        __builtin_memcpy(d, s, n);
+    }
+}
+/* memcmp(a, b, n) == 0 for the short strings keys are: overlapping words, no call. */
+static inline bool gql_same_bytes(const char *a, const char *b, size_t n) {
+    if (n > 16) return __builtin_memcmp(a, b, n) == 0;
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        __builtin_memcpy(&a0, a, 8), __builtin_memcpy(&a1, a + n - 8, 8);
+        __builtin_memcpy(&b0, b, 8), __builtin_memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        __builtin_memcpy(&a0, a, 4), __builtin_memcpy(&a1, a + n - 4, 4);
+        __builtin_memcpy(&b0, b, 4), __builtin_memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
 /* The two hot calls of every response are inline; growing is not. */
 static inline void gql_buf_append(gql_buf *b, const void *p, size_t n) {
     if (!n) return;
     if (b->cap - b->len <= n) gql_buf_reserve(b, n);
-    __builtin_memcpy(b->data + b->len, p, n);
+    gql_copy(b->data + b->len, (const char *)p, n);
     b->len += n;
     b->data[b->len] = 0;
 }

@@ -42,23 +42,37 @@ static const gql_val *json(gql_arena *a, const char *text) {
     return v;
 }
 
-/* Execute and return the response (malloc'ed) and the status. */
+/* Execute and return the response (malloc'ed) and the status. The prepared
+ * document is executed three times (each time with a fresh arena, and a
+ * counter context reset): what it caches in itself must not change the answer. */
 static char *run(gql_schema *s, const char *query, const char *op, const char *vars, gql_rv root, void *context,
                  gql_exec_status *status) {
     gql_prepared *p = prepare(s, query);
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_exec_request req = {.doc = p, .operation_name = op, .variables = json(&a, vars), .root = root,
-                            .context = context, .arena = &a};
-    gql_buf out;
-    gql_buf_init(&out);
-    gql_exec_status st = gql_execute(&req, &out);
-    if (status) *status = st;
-    char *r = strndup(out.data ? out.data : "", out.len);
-    gql_buf_free(&out);
-    gql_arena_free(&a);
+    char *first = NULL;
+    for (int round = 0; round < 3; round++) {
+        gql_arena a;
+        gql_arena_init(&a, 0);
+        if (context) *(int *)context = 0;
+        gql_exec_request req = {.doc = p, .operation_name = op, .variables = json(&a, vars), .root = root,
+                                .context = context, .arena = &a};
+        gql_buf out;
+        gql_buf_init(&out);
+        gql_exec_status st = gql_execute(&req, &out);
+        if (status) *status = st;
+        assert_true(out.data && out.data[out.len] == 0);   /* the response is NUL-terminated */
+        char *r = strndup(out.data, out.len);
+        gql_buf_free(&out);
+        gql_arena_free(&a);
+        if (!first) {
+            first = r;
+        } else {
+            if (strcmp(r, first) != 0) fprintf(stderr, "round %d of %s:\n  got:  %s\n  first: %s\n", round, query, r, first);
+            assert_string_equal(r, first);
+            free(r);
+        }
+    }
     gql_prepared_free(p);
-    return r;
+    return first;
 }
 
 /* ---- the table against graphql-js ---------------------------------------------- */
@@ -436,6 +450,49 @@ static void test_plan_cache(void **state) {
     gql_schema_free(s);
 }
 
+/* Plans kept under @skip/@include conditions and the hints the executor keeps
+ * from one value to the next (where a member was, which enum value came last):
+ * the same prepared document over roots of different shapes and every
+ * combination of the variables answers as a fresh one. */
+static void test_plan_reuse(void **state) {
+    (void)state;
+    gql_schema *s = execute_schema();
+    gql_arena ra;
+    gql_arena_init(&ra, 0);
+    const gql_val *roots[] = {
+        json(&ra, "{\"hello\":\"w\",\"color\":\"RED\",\"obj\":{\"a\":\"A\",\"b\":1,\"color\":\"BLUE\","
+                  "\"c\":{\"a\":\"x\",\"b\":2}},\"objs\":[{\"a\":\"o0\",\"b\":0,\"color\":\"RED\"},"
+                  "{\"b\":5,\"a\":\"o1\",\"color\":\"GREEN\"},{\"a\":\"o2\"}]}"),
+        json(&ra, "{\"objs\":[{\"color\":\"BLUE\",\"b\":1,\"a\":\"p\"},{\"a\":\"q\",\"b\":null,"
+                  "\"c\":{\"b\":3,\"a\":\"r\"}}],\"obj\":{\"b\":9,\"a\":\"Z\",\"color\":\"nope\"},"
+                  "\"hello\":7,\"color\":\"GREEN\"}"),
+        json(&ra, "{\"obj\":{\"c\":null,\"b\":3,\"valueOf\":1},\"objs\":[],\"hello\":null}"),
+    };
+    const char *query =
+        "query ($x: Boolean!, $y: Boolean = true) { hello color ...F @include(if: $x) "
+        "obj { a ... @skip(if: $y) { b c { a b } } color } "
+        "objs { ... on Obj @include(if: $y) { a color ...G @skip(if: $x) } b } }\n"
+        "fragment F on Query { obj { b a } }\n"
+        "fragment G on Obj { c { b } }";
+    gql_prepared *p = prepare(s, query);
+    const char *vars[] = {"{\"x\":true}", "{\"x\":false,\"y\":false}", "{\"x\":true,\"y\":false}",
+                          "{\"x\":false}", "{\"x\":true,\"y\":true}"};
+    for (int round = 0; round < 30; round++) {
+        const char *v = vars[round % 5];
+        const gql_val *root = roots[round % 3];
+        char *got = execute_prepared(p, v, root);
+        gql_prepared *fresh = prepare(s, query);
+        char *want = execute_prepared(fresh, v, root);
+        gql_prepared_free(fresh);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+    gql_prepared_free(p);
+    gql_arena_free(&ra);
+    gql_schema_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_graphql_js_cases),
@@ -443,6 +500,7 @@ int main(void) {
         cmocka_unit_test(test_subscriptions),
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_plan_cache),
+        cmocka_unit_test(test_plan_reuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

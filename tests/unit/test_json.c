@@ -247,6 +247,45 @@ static void writes_strings_as_json_stringify(void **state) {
     }
 }
 
+/* The writer tests 16, 8 or 4 bytes at a time, with a last load that overlaps
+ * bytes already seen: every special sequence at every position of strings of
+ * every length up to 40 (with others before it) is escaped as byte by byte. */
+static void escapes_at_every_position(void **state) {
+    (void)state;
+    static const struct { const char *in, *out; } specials[] = {
+        {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\001", "\\u0001"}, {"\037", "\\u001f"},
+        {"\303\251", "\303\251"}, {"\377", "\357\277\275"}, {"\177", "\177"}, {" ", " "},
+    };
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+                /* 'a's with the special at `at`, and a quote at `at / 2` when that is before it */
+                char in[64], want[256];
+                size_t n = 0, w = 0, sl = strlen(specials[k].in);
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    if (i == at) {
+                        memcpy(in + n, specials[k].in, sl), n += sl;
+                        w += (size_t)sprintf(want + w, "%s", specials[k].out);
+                    } else if (i == at / 2 && i < at && k % 2) {
+                        in[n++] = '"';
+                        w += (size_t)sprintf(want + w, "\\\"");
+                    } else {
+                        in[n++] = 'a';
+                        want[w++] = 'a';
+                    }
+                }
+                want[w++] = '"';
+                gql_buf b;
+                gql_buf_init(&b);
+                gql_json_write_string(&b, in, n);
+                assert_int_equal(b.len, w);
+                assert_memory_equal(b.data, want, w);
+                assert_int_equal(b.data[b.len], 0);
+                gql_buf_free(&b);
+            }
+}
+
 /* [bits of a double, String(x) in node] */
 static const struct { uint64_t bits; const char *js; } double_cases[] = {
     {0x0000000000000000ull, "0"},
@@ -582,6 +621,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(nesting_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(rejects_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(writes_strings_as_json_stringify, setup, teardown),
+        cmocka_unit_test_setup_teardown(escapes_at_every_position, setup, teardown),
         cmocka_unit_test_setup_teardown(writes_doubles_as_javascript, setup, teardown),
         cmocka_unit_test_setup_teardown(writes_values, setup, teardown),
         cmocka_unit_test_setup_teardown(round_trips, setup, teardown),

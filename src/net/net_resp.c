@@ -1,0 +1,179 @@
+/*
+ * net_resp.c: HTTP answers: a whole one (status, headers, body) or a
+ * streaming one (chunked, or ended by closing on HTTP/1.0). Bytes go through
+ * the request's slot, so answers leave in request order. Never decides when
+ * a connection closes beyond marking the answer "close after".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "net_internal.h"
+
+const char *net_status_reason(int status) {
+    switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+void net_resp_header(net_req *r, const char *name, const char *value) {
+    if (r->state != NET_R_WAITING) return;
+    /* a CR or LF would let a value start a header of its own: cut there */
+    net_buf_append(&r->extra, name, strcspn(name, "\r\n:"));
+    net_buf_append(&r->extra, ": ", 2);
+    net_buf_append(&r->extra, value, strcspn(value, "\r\n"));
+    net_buf_append(&r->extra, "\r\n", 2);
+}
+
+void net_resp_close_after(net_req *r) { r->close_after = true; }
+
+/* Whether the connection closes after this answer. */
+static bool closes(const net_req *r) {
+    return r->close_after || !r->keep_alive || !r->conn || r->conn->draining;
+}
+
+/* Status line and headers. length < 0: a stream (chunked when possible). */
+static void write_head(net_req *r, int status, const char *content_type, long long length) {
+    net_conn *c = r->conn;
+    if (c) {
+        c->srv->m.requests++;
+        if (status >= 100 && status < 600) c->srv->m.responses[status / 100]++;
+    }
+    if (length < 0 && r->minor == 0) r->close_after = true; /* HTTP/1.0: the end is the close */
+    bool close = closes(r);
+    net_buf h = {0};
+    net_buf_printf(&h, "HTTP/1.1 %d %s\r\n", status, net_status_reason(status));
+    if (content_type) net_buf_printf(&h, "Content-Type: %s\r\n", content_type);
+    net_buf_append(&h, r->extra.p, r->extra.len);
+    if (length >= 0) {
+        if (status != 204 && status != 304 && status >= 200) net_buf_printf(&h, "Content-Length: %lld\r\n", length);
+    } else if (r->minor >= 1) {
+        net_buf_printf(&h, "Transfer-Encoding: chunked\r\n");
+        r->chunked = true;
+    }
+    if (close) net_buf_printf(&h, "Connection: close\r\n");
+    else if (r->minor == 0) net_buf_printf(&h, "Connection: keep-alive\r\n");
+    net_buf_append(&h, "\r\n", 2);
+    if (close) r->close_after = true;
+    net_req_emit(r, h.p, h.len);
+    net_buf_free(&h);
+}
+
+void net_req_release(net_req *r) {
+    r->app_holds = false;
+    r->state = NET_R_DONE;
+    if (!r->in_queue) net_req_free(r);
+}
+
+/* Run f's effects as one turn of the request's connection (or none when gone). */
+#define WITH_CONN(r, body)                 \
+    do {                                   \
+        net_conn *c_ = (r)->conn;          \
+        if (c_) net_conn_enter(c_);        \
+        body;                              \
+        if (c_) net_conn_leave(c_);        \
+    } while (0)
+
+void net_resp_send(net_req *r, int status, const char *content_type, const void *body, size_t len) {
+    if (r->state != NET_R_WAITING) return;
+    WITH_CONN(r, {
+        if (r->is_ws) r->close_after = true; /* a refused handshake ends the connection */
+        write_head(r, status, content_type, (long long)len);
+        if (!r->is_head) net_req_emit(r, body, len);
+        net_req_release(r);
+    });
+}
+
+void net_resp_error(net_req *r, int status, const char *text) {
+    r->state = NET_R_WAITING;
+    r->close_after = true;
+    write_head(r, status, "text/plain; charset=utf-8", (long long)strlen(text));
+    net_req_emit(r, text, strlen(text));
+    r->app_holds = false;
+    r->state = NET_R_DONE;
+}
+
+void net_resp_stream_start(net_req *r, int status, const char *content_type) {
+    if (r->state != NET_R_WAITING) return;
+    WITH_CONN(r, {
+        write_head(r, status, content_type, -1);
+        r->state = NET_R_STREAMING;
+        if (r->conn) r->conn->srv->m.streams_open++;
+    });
+}
+
+void net_resp_stream_write(net_req *r, const void *data, size_t len) {
+    if (r->state != NET_R_STREAMING || !len || r->is_head) return;
+    WITH_CONN(r, {
+        if (r->chunked) {
+            char size[24];
+            int n = snprintf(size, sizeof size, "%zx\r\n", len);
+            net_req_emit(r, size, (size_t)n);
+            net_req_emit(r, data, len);
+            net_req_emit(r, "\r\n", 2);
+        } else {
+            net_req_emit(r, data, len);
+        }
+    });
+}
+
+void net_resp_stream_end(net_req *r) {
+    if (r->state != NET_R_STREAMING) return;
+    WITH_CONN(r, {
+        if (r->chunked && !r->is_head) net_req_emit(r, "0\r\n\r\n", 5);
+        if (r->conn) r->conn->srv->m.streams_open--;
+        net_req_release(r);
+    });
+}
+
+void net_req_drop(net_req *r) {
+    if (r->state == NET_R_WAITING) {
+        WITH_CONN(r, {
+            if (r->conn) net_log(r->conn->srv, "error", "request_dropped", "peer=%s", r->conn->peer);
+            static const char msg[] = "internal server error\n";
+            r->close_after = true;
+            write_head(r, 500, "text/plain; charset=utf-8", (long long)sizeof msg - 1);
+            net_req_emit(r, msg, sizeof msg - 1);
+            net_req_release(r);
+        });
+    } else if (r->state == NET_R_STREAMING) {
+        WITH_CONN(r, {
+            /* a cut stream cannot be ended cleanly: the close tells the client */
+            if (r->conn) {
+                r->conn->srv->m.streams_open--;
+                net_conn_close(r->conn, false, "stream dropped");
+            }
+            net_req_release(r);
+        });
+    }
+}
+
+size_t net_req_pending(const net_req *r) { return r->conn ? net_conn_out_total(r->conn) : 0; }

@@ -1,0 +1,333 @@
+/*
+ * store.h: mesd's persistence, behind one interface. SQLite now; PostgreSQL
+ * later behind the same functions.
+ *
+ * The contract
+ * - The interface speaks in DOMAIN operations (deploy a process, create a
+ *   token, list operations matching a filter, read a stream after seq N),
+ *   never in SQL. Every SQL text, pragma, type mapping and dialect trick
+ *   (json_each for "children of many parents", RETURNING, AUTOINCREMENT)
+ *   lives in the backend files (store_*.c). A PostgreSQL backend implements
+ *   these same functions; the callers do not change.
+ * - Filters (`where`) are a small backend-neutral expression tree
+ *   (store_filter: and/or/not, comparisons on the API's field names, nested
+ *   object filters). The backend compiles it to SQL with bound parameters;
+ *   values are never spliced into SQL text.
+ * - Threads. A store has two connections. READS run on the caller's thread
+ *   (the event loop) through a read connection with a cache of prepared
+ *   statements: they take microseconds and never wait for writes (WAL).
+ *   WRITES are jobs: a C function run on ONE writer thread that owns the
+ *   write connection (store_tx). The writer takes every queued job (up to a
+ *   batch cap), runs each inside its own SAVEPOINT of one transaction (a
+ *   failing job rolls back only itself), commits once (one fsync:
+ *   synchronous=FULL), and only then hands each job's result back to the
+ *   loop thread (uv_async_send), where its completion callback runs. So a
+ *   mutation is answered only once it is durable.
+ * - The event log: one table per stream (enum store_stream); seq starts at 1,
+ *   grows by one per event, is never reused. An event is written by the same
+ *   job (same transaction) as the change causing it. After each commit the
+ *   listener (store_set_listener; the event bus) learns the new highest seq
+ *   of every stream, on the loop thread, before the jobs' callbacks run.
+ * - Ids given to the store are already validated and lower-cased by the MES
+ *   layer. Times are int64 milliseconds since the Unix epoch (UTC); 0 in a
+ *   `*_at` field of a result means null.
+ * - Results of reads are allocated in the caller's arena (gql_arena: a plain
+ *   bump allocator, no GraphQL knowledge) and live as long as it does.
+ * - Every error a caller or user can cause is a value (store_err), never an
+ *   abort. Out of memory aborts (as in the arena).
+ *
+ * What it must never do: run SQL on the loop thread that waits for a lock
+ * (reads only), answer a write before its commit, or let a failed job leave
+ * any trace (rows or events).
+ */
+#ifndef MESD_STORE_H
+#define MESD_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+#include "arena.h"
+
+typedef struct store store;
+typedef struct store_tx store_tx;   /* the write connection inside one job */
+
+#define STORE_DEFAULT_URL "sqlite:./mesd.db"
+
+/* ---- errors ---- */
+enum {
+    STORE_OK = 0,
+    STORE_ENOTFOUND,   /* an id that does not exist */
+    STORE_EINPUT,      /* input that breaks a rule (self-containing product, bad filter, …) */
+    STORE_ECONFLICT,   /* a uniqueness rule (e.g. a serial already captured) */
+    STORE_EBUSY,       /* the write queue is full, or the database stayed locked */
+    STORE_EVERSION,    /* the database's schema is newer than this mesd */
+    STORE_EURL,        /* --db URL not understood or not supported */
+    STORE_ECLOSED,     /* the store is closing */
+    STORE_EIO,         /* anything else the database reported */
+    STORE_EUSER = 100  /* jobs may use codes >= STORE_EUSER for their own errors */
+};
+typedef struct store_err {
+    int code;
+    char message[256];
+} store_err;
+/* Sets err (if not NULL) and returns code: `return store_set_err(err, …);` */
+int store_set_err(store_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- opening, migrations, closing ---- */
+
+/* Opens the database named by url (NULL: STORE_DEFAULT_URL; "sqlite:PATH"),
+ * creating it, and applies every migration this binary knows that it lacks
+ * (in order, one transaction each). Refuses a database whose schema version
+ * is newer ("database schema version N is newer than this mesd (M); upgrade
+ * mesd"). With loop != NULL a writer thread is started and write jobs are
+ * submitted with store_submit; results come back on that loop. With loop ==
+ * NULL (command-line use) only store_exec_sync writes. NULL on error. */
+store *store_open(const char *url, uv_loop_t *loop, store_err *err);
+
+/* Drains the write queue (every queued job still runs and its callback is
+ * called), stops the writer, closes the connections. With a loop, the store's
+ * async handle is closed and the memory freed on the next loop iteration. */
+void store_close(store *s);
+
+int store_schema_version(store *s);          /* applied version */
+int store_schema_version_known(void);        /* highest version this binary has */
+
+/* ---- writes ---- */
+
+typedef int (*store_job_fn)(store_tx *tx, void *arg, store_err *err); /* writer thread; 0 = ok */
+typedef void (*store_done_fn)(void *arg, const store_err *err);        /* loop thread; err->code 0 = ok */
+
+/* Queues a job (loop thread). run() executes on the writer thread inside its
+ * own savepoint; if it returns non-zero (or sets err->code) everything it
+ * wrote is rolled back. done() runs on the loop thread after the commit (or
+ * the failure), exactly once. Returns STORE_OK, STORE_EBUSY when the queue
+ * is full (done is then NOT called), STORE_ECLOSED when closing. */
+int store_submit(store *s, store_job_fn run, store_done_fn done, void *arg);
+
+/* Runs one job in its own committed transaction and waits for it (any
+ * thread but the loop's own when a writer thread exists: it blocks). */
+int store_exec_sync(store *s, store_job_fn run, void *arg, store_err *err);
+
+/* Current time (ms) of the job running in tx: one clock read per job. */
+int64_t store_tx_now(store_tx *tx);
+
+/* ---- streams and the listener ---- */
+typedef enum store_stream {
+    STORE_STREAM_OPERATIONS,
+    STORE_STREAM_SUB_OPERATIONS,
+    STORE_STREAM_COMPLETES,
+    STORE_STREAM_NOTES,
+    STORE_STREAM_COUNT
+} store_stream;
+
+/* Called on the loop thread after each commit that appended events, with the
+ * highest committed seq of every stream. */
+typedef void (*store_listener_fn)(void *ctx, const int64_t head[STORE_STREAM_COUNT]);
+void store_set_listener(store *s, store_listener_fn fn, void *ctx);
+
+/* Highest committed seq per stream (0: empty). One read. */
+int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err);
+
+/* Appends a completion or note event whose payload (JSON the subscriber
+ * renders as is: these never change) the MES layer built. ref is the order id
+ * (completions) or the note id (notes). */
+int store_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
+                          int64_t *seq_out, store_err *err);
+
+/* ---- metrics ---- */
+#define STORE_BATCH_BUCKETS 8   /* batch sizes 1, 2-3, 4-7, …, 64-127, >=128 */
+typedef struct store_metrics {
+    uint64_t queue_depth;        /* jobs waiting now */
+    uint64_t commits;            /* transactions committed by the writer */
+    uint64_t jobs;               /* jobs run */
+    uint64_t job_errors;         /* jobs that failed (rolled back alone) */
+    uint64_t commit_errors;      /* commits that failed (every job of the batch failed) */
+    uint64_t batch_hist[STORE_BATCH_BUCKETS];
+    uint64_t read_statements;    /* statements executed on the read connection */
+} store_metrics;
+void store_get_metrics(store *s, store_metrics *out);
+
+/* ---- tokens ---- */
+#define STORE_TOKEN_ID_LEN 12
+#define STORE_TOKEN_SECRET_LEN 43    /* 43 letters/digits: 256 bits of entropy */
+#define STORE_TOKEN_MAX (5 + STORE_TOKEN_ID_LEN + 1 + STORE_TOKEN_SECRET_LEN + 1)
+
+typedef struct store_token {
+    const char *id, *role, *name, *station_id;   /* name, station_id may be NULL */
+    int64_t created_at, revoked_at;              /* revoked_at 0: active */
+} store_token;
+
+/* Creates a token; writes "mesd_<id>_<secret>" (NUL-terminated) to token_out
+ * and the id to id_out. role is "admin", "erp" or "operator". */
+int store_tx_token_create(store_tx *tx, const char *role, const char *name, const char *station_id,
+                          char token_out[STORE_TOKEN_MAX], char id_out[STORE_TOKEN_ID_LEN + 1], store_err *err);
+int store_tx_token_revoke(store_tx *tx, const char *id, store_err *err);  /* ENOTFOUND if unknown */
+/* Verifies a presented token (read connection; constant-time hash compare).
+ * Returns true and fills *out (in arena) when it is known and not revoked. */
+bool store_token_verify(store *s, const char *token, gql_arena *a, store_token *out);
+int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, store_err *err);
+int store_tokens_empty(store *s, bool *empty, store_err *err);  /* no token at all, revoked included */
+
+/* ---- the data model (reads) ---- */
+typedef enum store_kind { STORE_KIND_PRODUCT, STORE_KIND_SUBASSEMBLY, STORE_KIND_PROCESS } store_kind;
+const char *store_kind_name(store_kind k);   /* "PRODUCT", … */
+
+typedef struct store_operation {
+    const char *id, *external_id, *revision, *name, *description, *template_id, *variant_name;
+    store_kind kind;
+    bool produces_serial;
+    int64_t seq, updated_at, archived_at;
+} store_operation;
+typedef struct store_sub_operation {
+    const char *parent_id, *sub_id, *sub_group;
+    int64_t position;
+    bool optional;
+    int64_t seq, updated_at, archived_at;
+} store_sub_operation;
+typedef struct store_attribute { const char *operation_id, *id, *name, *part_number; } store_attribute;
+typedef struct store_step {
+    int64_t key;                  /* the store's key for store_actions_of */
+    const char *operation_id, *id, *name, *instruction_text;
+} store_step;
+typedef struct store_action { int64_t step_key; const char *id, *description; } store_action;
+typedef struct store_station { const char *id, *name; int64_t updated_at; } store_station;
+
+/* A page of children of many parents, loaded with one statement: the
+ * children of parent i are items[first[i] .. first[i+1]). */
+#define STORE_CHILDREN(T) struct { T *items; size_t count; size_t *first; }
+typedef STORE_CHILDREN(store_attribute) store_attributes;
+typedef STORE_CHILDREN(store_sub_operation) store_sub_operations;
+typedef STORE_CHILDREN(store_step) store_steps;
+typedef STORE_CHILDREN(store_action) store_actions;
+typedef STORE_CHILDREN(store_operation) store_operations;
+
+/* ---- filters ---- */
+typedef enum store_filter_kind {
+    STORE_F_AND,     /* children (none: true) */
+    STORE_F_OR,      /* children (none: false) */
+    STORE_F_NOT,     /* children[0] */
+    STORE_F_CMP,     /* field op values */
+    STORE_F_OBJECT   /* field names an object field; children[0] filters that object */
+} store_filter_kind;
+typedef enum store_cmp {
+    STORE_EQ, STORE_NEQ, STORE_IN, STORE_NIN, STORE_GT, STORE_GTE, STORE_LT, STORE_LTE,
+    STORE_IS_NULL,   /* values[0] is a bool: true = is null, false = is not null */
+    STORE_LIKE       /* strings only; case-sensitive, % and _ as in SQL */
+} store_cmp;
+typedef enum store_value_kind { STORE_V_STRING, STORE_V_INT, STORE_V_BOOL, STORE_V_TIME } store_value_kind;
+typedef struct store_value {
+    store_value_kind kind;
+    const char *s;      /* STRING (ids, enums and strings alike) */
+    int64_t i;          /* INT, BOOL (0/1), TIME (ms) */
+} store_value;
+typedef struct store_filter {
+    store_filter_kind kind;
+    const char *field;              /* CMP, OBJECT: the API's field name ("externalId", "operation") */
+    store_cmp op;
+    const store_value *values;      /* CMP: one value, or any number for IN/NIN */
+    size_t nvalues;
+    struct store_filter *const *children;
+    size_t nchildren;
+} store_filter;
+/* Which type a filter applies to (the type's `<Type>_bool_exp`). */
+typedef enum store_entity {
+    STORE_E_OPERATION, STORE_E_SUB_OPERATION, STORE_E_STATION, STORE_E_OPERATOR, STORE_E_OPERATION_ORDER,
+    STORE_E_COUNT
+} store_entity;
+/* Checks that a filter compiles for entity (names, value kinds, operators). */
+int store_filter_check(store_entity e, const store_filter *f, store_err *err);
+
+#define STORE_PAGE_MAX 10000    /* most rows one list returns */
+
+/* Lists. where may be NULL; limit < 0: STORE_PAGE_MAX; ordered by id
+ * (operations, stations) or by (parent, position) (sub-operations). */
+int store_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                          store_operation **out, size_t *n, store_err *err);
+int store_sub_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                              store_sub_operation **out, size_t *n, store_err *err);
+int store_stations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                        store_station **out, size_t *n, store_err *err);
+/* By id: *out NULL when there is none. */
+int store_operation_get(store *s, const char *id, gql_arena *a, store_operation **out, store_err *err);
+int store_station_get(store *s, const char *id, gql_arena *a, store_station **out, store_err *err);
+
+/* Children of many parents, ONE statement each (the N+1 rule). */
+int store_operations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_operations *out,
+                            store_err *err);   /* per id: zero or one */
+int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
+                            store_err *err);   /* the operation's own attributes, in order */
+/* Every attribute of every process in each operation's tree (routing order,
+ * each attribute once): a product's consumedSerials. */
+int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
+                        store_err *err);
+int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
+                            store_sub_operations *out, store_err *err);   /* routing order */
+int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err);
+int store_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a, store_actions *out,
+                     store_err *err);
+int store_station_processes_of(store *s, const char *const *station_ids, size_t n, gql_arena *a,
+                               store_operations *out, store_err *err);
+
+/* Optional read snapshot: reads between begin and end see one committed state. */
+int store_snapshot_begin(store *s, store_err *err);
+void store_snapshot_end(store *s);
+
+/* ---- stream reads (replay) ---- */
+typedef struct store_event {
+    int64_t seq, at;
+    store_operation *operation;          /* OPERATIONS: the operation as it is now */
+    store_sub_operation *sub_operation;  /* SUB_OPERATIONS: the link as it is now */
+    const char *ref;                     /* COMPLETES: order id; NOTES: note id */
+    const char *payload;                 /* COMPLETES, NOTES: the JSON stored with the event */
+} store_event;
+/* Events with seq > after_seq in seq order, at most limit (<0 or >max:
+ * STORE_PAGE_MAX). where (OPERATIONS: an Operation filter, SUB_OPERATIONS: a
+ * SubOperation filter; must be NULL for the others) filters on the object's
+ * current state. */
+int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
+                      gql_arena *a, store_event **out, size_t *n, store_err *err);
+
+/* ---- deploys (write jobs' building blocks) ---- */
+typedef struct store_attr_in { const char *id, *name, *part_number; } store_attr_in;
+typedef struct store_action_in { const char *id, *description; } store_action_in;
+typedef struct store_step_in {
+    const char *id, *name, *instruction_text;
+    const store_action_in *actions;
+    size_t nactions;
+} store_step_in;
+typedef struct store_process_in {
+    const char *id, *name, *description, *part_number, *revision;
+    bool produces_serial;
+    const store_attr_in *attrs;
+    size_t nattrs;
+    const store_step_in *steps;
+    size_t nsteps;
+} store_process_in;
+typedef struct store_component_in { const char *operation_id, *group; bool optional; } store_component_in;
+typedef struct store_product_in {
+    const char *id, *name, *part_number, *revision;
+    store_kind kind;                     /* PRODUCT or SUBASSEMBLY */
+    const store_component_in *components;   /* routing order */
+    size_t ncomponents;
+} store_product_in;
+typedef struct store_station_in {
+    const char *id, *name;
+    const char *const *process_ids;
+    size_t nprocesses;
+} store_station_in;
+/* What a deploy did: changed is false when nothing differed (and nothing
+ * was appended). */
+typedef struct store_deploy_result {
+    bool created, changed;
+    int events;          /* events appended (operations and sub-operations) */
+} store_deploy_result;
+
+/* Upserts; each appends events only for what changed. A process id already
+ * used by a product (or the reverse) is STORE_EINPUT; an unknown component or
+ * station process is STORE_ENOTFOUND; a product containing itself (directly
+ * or through its children) or a component listed twice is STORE_EINPUT. */
+int store_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err);
+int store_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err);
+int store_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err);
+
+#endif

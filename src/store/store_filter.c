@@ -1,0 +1,252 @@
+/*
+ * store_filter.c: compiles a store_filter (the backend-neutral `where`
+ * tree) into a SQLite boolean expression with `?` placeholders and the
+ * values to bind, in order. Field names are the API's; each entity's table
+ * below maps them to columns, and object fields to EXISTS subqueries.
+ *
+ * Semantics are SQL's (as Hasura on PostgreSQL): a comparison with a null
+ * column is not true, so `_neq` and `_not` do not select rows whose field is
+ * null. `_in: []` selects nothing, `_nin: []` everything.
+ *
+ * Must never: put a value into SQL text (every value is a bound parameter;
+ * column and table names come only from the tables below), or recurse
+ * without bound.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "store_internal.h"
+
+typedef enum ftype { FT_STRING, FT_ID, FT_INT_ID, FT_INT, FT_BOOL, FT_TIME, FT_ENUM, FT_OBJECT } ftype;
+typedef struct field_def {
+    const char *name, *column;
+    ftype type;
+    store_entity object;        /* FT_OBJECT: the nested type; column joins to its key */
+} field_def;
+typedef struct entity_def {
+    const char *table, *key;    /* the key an object field's column refers to */
+    const field_def *fields;
+} entity_def;
+
+static const field_def operation_fields[] = {
+    {"id", "id", FT_ID, 0},
+    {"externalId", "external_id", FT_STRING, 0},
+    {"externalRevision", "revision", FT_STRING, 0},
+    {"name", "name", FT_STRING, 0},
+    {"templateID", "template_id", FT_ID, 0},
+    {"variantName", "variant_name", FT_STRING, 0},
+    {"kind", "kind", FT_ENUM, 0},
+    {"producesSerial", "produces_serial", FT_BOOL, 0},
+    {"seq", "seq", FT_INT, 0},
+    {"updatedAt", "updated_at", FT_TIME, 0},
+    {"archivedAt", "archived_at", FT_TIME, 0},
+    {NULL, NULL, 0, 0}};
+static const field_def sub_operation_fields[] = {
+    {"parentId", "parent_id", FT_ID, 0},
+    {"subId", "sub_id", FT_ID, 0},
+    {"subGroup", "sub_group", FT_STRING, 0},
+    {"position", "position", FT_INT, 0},
+    {"optional", "optional", FT_BOOL, 0},
+    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION},
+    {"sub", "sub_id", FT_OBJECT, STORE_E_OPERATION},
+    {"seq", "seq", FT_INT, 0},
+    {"updatedAt", "updated_at", FT_TIME, 0},
+    {"archivedAt", "archived_at", FT_TIME, 0},
+    {NULL, NULL, 0, 0}};
+static const field_def station_fields[] = {
+    {"id", "id", FT_ID, 0}, {"name", "name", FT_STRING, 0}, {NULL, NULL, 0, 0}};
+static const field_def operator_fields[] = {
+    {"id", "id", FT_INT_ID, 0}, {"name", "name", FT_STRING, 0}, {NULL, NULL, 0, 0}};
+static const field_def order_fields[] = {
+    {"id", "id", FT_INT_ID, 0},
+    {"externalOrderId", "external_order_id", FT_STRING, 0},
+    {"secondaryExternalOrderId", "secondary_external_order_id", FT_STRING, 0},
+    {"orderIndex", "order_index", FT_INT, 0},
+    {"operation", "operation_id", FT_OBJECT, STORE_E_OPERATION},
+    {"status", "status", FT_ENUM, 0},
+    {"reservedSerialNumber", "reserved_serial_number", FT_STRING, 0},
+    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION_ORDER},
+    {"station", "station_id", FT_OBJECT, STORE_E_STATION},
+    {"operator", "operator_id", FT_OBJECT, STORE_E_OPERATOR},
+    {"createdAt", "created_at", FT_TIME, 0},
+    {"updatedAt", "updated_at", FT_TIME, 0},
+    {"startedAt", "started_at", FT_TIME, 0},
+    {"completedAt", "completed_at", FT_TIME, 0},
+    {NULL, NULL, 0, 0}};
+
+static const entity_def entities[STORE_E_COUNT] = {
+    [STORE_E_OPERATION] = {"operations", "id", operation_fields},
+    [STORE_E_SUB_OPERATION] = {"sub_operations", NULL, sub_operation_fields},
+    [STORE_E_STATION] = {"stations", "id", station_fields},
+    [STORE_E_OPERATOR] = {"operators", "id", operator_fields},
+    [STORE_E_OPERATION_ORDER] = {"operation_orders", "id", order_fields},
+};
+
+#define FILTER_DEPTH_MAX 64
+
+typedef struct compiler {
+    store_sql_filter *out;
+    int next_alias;
+    store_err *err;
+} compiler;
+
+static const field_def *find_field(store_entity e, const char *name) {
+    for (const field_def *f = entities[e].fields; name && f->name; f++)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+static void add_param(store_sql_filter *out, store_value v) {
+    if (out->nparams == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 8;
+        out->params = realloc(out->params, out->cap * sizeof *out->params);
+        if (!out->params) abort();
+    }
+    out->params[out->nparams++] = v;
+}
+
+static bool kind_fits(ftype t, store_value_kind k) {
+    switch (t) {
+    case FT_STRING: case FT_ID: case FT_INT_ID: case FT_ENUM: return k == STORE_V_STRING;
+    case FT_INT: return k == STORE_V_INT;
+    case FT_BOOL: return k == STORE_V_BOOL;
+    case FT_TIME: return k == STORE_V_TIME;
+    default: return false;
+    }
+}
+
+/* Integer-keyed ids (orders, operators) are strings in the API: an id that
+ * is a decimal integer is bound as one; anything else can match no row. */
+static store_value param_for(ftype t, store_value v) {
+    if (t == FT_INT_ID && v.s && *v.s) {
+        char *end = NULL;
+        long long n = strtoll(v.s, &end, 10);
+        if (end && *end == 0) return (store_value){.kind = STORE_V_INT, .i = n};
+    }
+    return v;
+}
+
+static bool op_allowed(ftype t, store_cmp op) {
+    switch (op) {
+    case STORE_EQ: case STORE_NEQ: case STORE_IN: case STORE_NIN: case STORE_IS_NULL: return true;
+    case STORE_GT: case STORE_GTE: case STORE_LT: case STORE_LTE:
+        return t == FT_STRING || t == FT_ID || t == FT_INT_ID || t == FT_INT || t == FT_TIME;
+    case STORE_LIKE: return t == FT_STRING;
+    }
+    return false;
+}
+
+static int compile(compiler *c, store_entity e, const store_filter *f, const char *alias, int depth);
+
+static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const char *alias) {
+    static const char *const sym[] = {[STORE_EQ] = "=", [STORE_NEQ] = "<>", [STORE_GT] = ">", [STORE_GTE] = ">=",
+                                      [STORE_LT] = "<", [STORE_LTE] = "<=", [STORE_LIKE] = "LIKE"};
+    const field_def *fd = find_field(e, f->field);
+    if (!fd || fd->type == FT_OBJECT)
+        return store_set_err(c->err, STORE_EINPUT, "\"%s\" is not a comparable field", f->field ? f->field : "");
+    if ((unsigned)f->op > STORE_LIKE || !op_allowed(fd->type, f->op))
+        return store_set_err(c->err, STORE_EINPUT, "this comparison does not apply to field \"%s\"", fd->name);
+    sbuf *b = &c->out->sql;
+    if (f->op == STORE_IS_NULL) {
+        if (f->nvalues != 1 || !f->values || f->values[0].kind != STORE_V_BOOL)
+            return store_set_err(c->err, STORE_EINPUT, "_is_null on \"%s\" takes one Boolean", fd->name);
+        sbuf_addf(b, "%s.%s IS %sNULL", alias, fd->column, f->values[0].i ? "" : "NOT ");
+        return STORE_OK;
+    }
+    bool list = f->op == STORE_IN || f->op == STORE_NIN;
+    if ((!list && f->nvalues != 1) || (f->nvalues && !f->values))
+        return store_set_err(c->err, STORE_EINPUT, "a comparison on \"%s\" takes one value", fd->name);
+    for (size_t i = 0; i < f->nvalues; i++) {
+        if (!kind_fits(fd->type, f->values[i].kind) || (f->values[i].kind == STORE_V_STRING && !f->values[i].s))
+            return store_set_err(c->err, STORE_EINPUT, "a value of the wrong type for field \"%s\"", fd->name);
+    }
+    if (list) {
+        if (f->nvalues == 0) { sbuf_add(b, f->op == STORE_IN ? "1 = 0" : "1 = 1"); return STORE_OK; }
+        sbuf_addf(b, "%s.%s %sIN (", alias, fd->column, f->op == STORE_NIN ? "NOT " : "");
+        for (size_t i = 0; i < f->nvalues; i++) {
+            sbuf_add(b, i ? ", ?" : "?");
+            add_param(c->out, param_for(fd->type, f->values[i]));
+        }
+        sbuf_add(b, ")");
+        return STORE_OK;
+    }
+    sbuf_addf(b, "%s.%s %s ?", alias, fd->column, sym[f->op]);
+    add_param(c->out, param_for(fd->type, f->values[0]));
+    return STORE_OK;
+}
+
+static int compile_object(compiler *c, store_entity e, const store_filter *f, const char *alias, int depth) {
+    const field_def *fd = find_field(e, f->field);
+    if (!fd || fd->type != FT_OBJECT)
+        return store_set_err(c->err, STORE_EINPUT, "\"%s\" is not an object field", f->field ? f->field : "");
+    if (f->nchildren != 1 || !f->children || !f->children[0])
+        return store_set_err(c->err, STORE_EINPUT, "an object filter on \"%s\" takes one filter", fd->name);
+    const entity_def *target = &entities[fd->object];
+    char sub[16];
+    snprintf(sub, sizeof sub, "f%d", c->next_alias++);
+    sbuf_addf(&c->out->sql, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s = %s.%s AND (", target->table, sub, sub,
+              target->key, alias, fd->column);
+    if (compile(c, fd->object, f->children[0], sub, depth + 1)) return c->err->code;
+    sbuf_add(&c->out->sql, "))");
+    return STORE_OK;
+}
+
+static int compile(compiler *c, store_entity e, const store_filter *f, const char *alias, int depth) {
+    if (depth > FILTER_DEPTH_MAX) return store_set_err(c->err, STORE_EINPUT, "the filter is nested too deeply");
+    if (!f) return store_set_err(c->err, STORE_EINPUT, "an empty filter node");
+    sbuf *b = &c->out->sql;
+    switch (f->kind) {
+    case STORE_F_AND:
+    case STORE_F_OR:
+        if (f->nchildren == 0) { sbuf_add(b, f->kind == STORE_F_AND ? "1 = 1" : "1 = 0"); return STORE_OK; }
+        if (!f->children) return store_set_err(c->err, STORE_EINPUT, "an empty filter node");
+        sbuf_add(b, "(");
+        for (size_t i = 0; i < f->nchildren; i++) {
+            if (i) sbuf_add(b, f->kind == STORE_F_AND ? " AND " : " OR ");
+            sbuf_add(b, "(");
+            if (compile(c, e, f->children[i], alias, depth + 1)) return c->err->code;
+            sbuf_add(b, ")");
+        }
+        sbuf_add(b, ")");
+        return STORE_OK;
+    case STORE_F_NOT:
+        if (f->nchildren != 1 || !f->children) return store_set_err(c->err, STORE_EINPUT, "_not takes one filter");
+        sbuf_add(b, "NOT (");
+        if (compile(c, e, f->children[0], alias, depth + 1)) return c->err->code;
+        sbuf_add(b, ")");
+        return STORE_OK;
+    case STORE_F_CMP: return compile_cmp(c, e, f, alias);
+    case STORE_F_OBJECT: return compile_object(c, e, f, alias, depth);
+    }
+    return store_set_err(c->err, STORE_EINPUT, "an unknown filter node");
+}
+
+int store_filter_compile(store_entity e, const store_filter *f, const char *alias, store_sql_filter *out,
+                         store_err *err) {
+    if ((unsigned)e >= STORE_E_COUNT) return store_set_err(err, STORE_EINPUT, "an unknown entity");
+    compiler c = {.out = out, .next_alias = 1, .err = err};
+    err->code = STORE_OK;
+    return compile(&c, e, f, alias, 0);
+}
+
+void store_sql_filter_free(store_sql_filter *f) {
+    sbuf_free(&f->sql);
+    free(f->params);
+    f->params = NULL;
+    f->nparams = f->cap = 0;
+}
+
+int store_sql_filter_bind(sqlite3_stmt *st, const store_sql_filter *f, int first) {
+    for (size_t i = 0; i < f->nparams; i++, first++) {
+        const store_value *v = &f->params[i];
+        if (v->kind == STORE_V_STRING) bind_text(st, first, v->s);
+        else sqlite3_bind_int64(st, first, v->i);
+    }
+    return first;
+}
+
+int store_filter_check(store_entity e, const store_filter *f, store_err *err) {
+    store_sql_filter out = {0};
+    int rc = store_filter_compile(e, f, "t0", &out, err);
+    store_sql_filter_free(&out);
+    return rc;
+}

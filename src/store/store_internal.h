@@ -1,0 +1,141 @@
+/*
+ * store_internal.h: what the SQLite backend's files share (never included
+ * outside src/store). The store, the job queue, the statement cache, a
+ * growable string for compiled SQL, and small row helpers.
+ */
+#ifndef MESD_STORE_INTERNAL_H
+#define MESD_STORE_INTERNAL_H
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include "store.h"
+
+typedef struct store_migration {
+    int version;
+    const char *name;
+    const char *sql;
+} store_migration;
+extern const store_migration store_migrations[];
+extern const size_t store_migrations_count;
+
+/* ---- prepared-statement cache: one per connection, keyed by SQL text ---- */
+typedef struct stmt_entry {
+    struct stmt_entry *next;
+    char *sql;
+    sqlite3_stmt *stmt;
+    uint32_t hash;
+    bool busy;            /* handed out and not yet put back: never evicted */
+} stmt_entry;
+#define STMT_BUCKETS 256
+#define STMT_CACHE_MAX 512   /* dynamic filter SQL makes the key space open: bound it */
+typedef struct stmt_cache {
+    sqlite3 *db;
+    stmt_entry *buckets[STMT_BUCKETS];
+    size_t count;
+    atomic_uint_fast64_t executions;
+} stmt_cache;
+void stmt_cache_init(stmt_cache *c, sqlite3 *db);
+void stmt_cache_free(stmt_cache *c);
+/* A prepared statement for sql (prepared once, then reused); NULL with err set. */
+sqlite3_stmt *stmt_get(stmt_cache *c, const char *sql, store_err *err);
+/* Resets it and clears its bindings; it may be handed out again. */
+void stmt_put(stmt_cache *c, sqlite3_stmt *st);
+
+/* ---- the write side ---- */
+typedef struct store_job {
+    struct store_job *next;
+    store_job_fn run;
+    store_done_fn done;
+    void *arg;
+    store_err err;
+    /* store_exec_sync: the caller waits on this instead of a callback */
+    bool sync, finished;
+} store_job;
+
+struct store_tx {
+    store *s;
+    sqlite3 *db;
+    stmt_cache *cache;
+    int64_t now;
+    int64_t head[STORE_STREAM_COUNT];   /* highest seq written, this transaction included */
+    bool appended;
+};
+
+struct store {
+    char *path;
+    sqlite3 *rdb, *wdb;
+    stmt_cache rcache, wcache;
+    int version;
+
+    uv_loop_t *loop;
+    uv_async_t async;          /* writer -> loop: results are ready */
+    pthread_t writer;
+    bool has_writer, closing;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;       /* the writer waits for jobs; sync callers wait for theirs */
+    store_job *queue_head, *queue_tail;
+    size_t queue_len;
+    store_job *done_head, *done_tail;   /* finished, waiting for the loop */
+    int64_t done_head_seq[STORE_STREAM_COUNT];
+    bool heads_changed;
+    int64_t committed_head[STORE_STREAM_COUNT];   /* writer thread's view */
+
+    store_listener_fn listener;
+    void *listener_ctx;
+
+    atomic_uint_fast64_t m_commits, m_jobs, m_job_errors, m_commit_errors, m_depth;
+    atomic_uint_fast64_t m_batch[STORE_BATCH_BUCKETS];
+};
+
+#define STORE_QUEUE_MAX 100000
+#define STORE_BATCH_MAX 256
+
+/* ---- helpers ---- */
+/* err from a SQLite result code on db (ECONFLICT for constraint violations). */
+int store_sqlite_err(store_err *err, sqlite3 *db, int rc, const char *what);
+int64_t store_now_ms(void);
+int store_exec(sqlite3 *db, const char *sql, store_err *err);   /* no rows */
+int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_COUNT], store_err *err);
+extern const char *const store_stream_tables[STORE_STREAM_COUNT];
+
+/* column helpers: NULL column -> NULL / 0 */
+const char *col_text(sqlite3_stmt *st, int i, gql_arena *a);
+int64_t col_i64(sqlite3_stmt *st, int i);
+/* binds a string, or NULL when s is NULL */
+int bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A JSON array of strings (for json_each: "many parents in one statement"). */
+char *json_string_array(const char *const *v, size_t n);
+char *json_int_array(const int64_t *v, size_t n);
+
+/* Row readers shared by lists, by-id reads and streams. */
+#define STORE_OP_COLS(t)                                                                                         \
+    t ".id, " t ".kind, " t ".external_id, " t ".revision, " t ".name, " t ".description, " t ".produces_serial, " \
+    t ".template_id, " t ".variant_name, " t ".seq, " t ".updated_at, " t ".archived_at"
+#define STORE_OP_NCOLS 12
+void read_operation(sqlite3_stmt *st, int first, gql_arena *a, store_operation *o);
+#define STORE_SUB_COLS(t)                                                                                          \
+    t ".parent_id, " t ".sub_id, " t ".sub_group, " t ".position, " t ".optional, " t ".seq, " t ".updated_at, " \
+    t ".archived_at"
+#define STORE_SUB_NCOLS 8
+void read_sub_operation(sqlite3_stmt *st, int first, gql_arena *a, store_sub_operation *o);
+
+/* ---- a growable string (compiled SQL) ---- */
+typedef struct sbuf { char *p; size_t len, cap; } sbuf;
+void sbuf_add(sbuf *b, const char *s);
+void sbuf_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_free(sbuf *b);
+
+/* ---- filters compiled to SQL ---- */
+typedef struct store_sql_filter {
+    sbuf sql;                     /* a boolean SQL expression over alias t0 */
+    store_value *params;          /* in placeholder order (strings point into the filter) */
+    size_t nparams, cap;
+} store_sql_filter;
+/* Appends the SQL of f (over the row aliased `alias`) to out. */
+int store_filter_compile(store_entity e, const store_filter *f, const char *alias, store_sql_filter *out,
+                         store_err *err);
+void store_sql_filter_free(store_sql_filter *f);
+/* Binds the filter's parameters from index first on; returns the next index. */
+int store_sql_filter_bind(sqlite3_stmt *st, const store_sql_filter *f, int first);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * fuzz_http.c: libFuzzer target for the HTTP connection core (src/net):
+ * bytes go into a connection in pieces; the handler answers every request,
+ * one in three at once, the rest later and out of order (some streamed, some
+ * dropped); the clock moves so timeouts fire; the peer acknowledges writes
+ * only now and then, so the output cap is in play. Input layout: a byte of
+ * piece length (0: a control step), then that many bytes, repeated.
+ * Sanitizers catch the rest: nothing may crash, leak or grow without bound.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "net.h"
+
+#define CHECK(c) do { if (!(c)) abort(); } while (0)
+
+typedef struct fz {
+    net_conn *c;
+    bool closed;
+    size_t unacked, out;
+    uint64_t now;
+    net_req *held[64];
+    size_t nheld, nreq;
+} fz;
+
+static void w(void *io, const void *d, size_t n) {
+    fz *f = io;
+    f->unacked += n;
+    f->out += n;
+}
+static void pause_read(void *io, bool p) {}
+static void cl(void *io, bool g) {
+    fz *f = io;
+    f->closed = true;
+    f->c = NULL;
+}
+static const net_io fio = {w, pause_read, cl};
+static uint64_t clk(void *u) { return ((fz *)u)->now; }
+static void quiet(void *u, const char *l, const char *e, const char *d) {}
+
+static void on_request(net_req *r, void *u) {
+    fz *f = u;
+    f->nreq++;
+    /* touch everything the application may read */
+    for (size_t i = 0; i < net_req_param_count(r); i++) CHECK(net_req_param_at(r, i)->name);
+    for (size_t i = 0; i < net_req_header_count(r); i++) CHECK(net_req_header_at(r, i)->value);
+    size_t bl;
+    const char *b = net_req_body(r, &bl);
+    CHECK(b[bl] == 0);
+    CHECK(net_req_path(r) && net_req_query_string(r) && net_req_method(r));
+    if (net_req_is_websocket(r)) {
+        net_resp_send(r, 400, "text/plain", "no\n", 3);
+        return;
+    }
+    if (f->nreq % 3 == 0 || f->nheld == 64) {
+        net_resp_send(r, 200, "text/plain", b, bl);
+        return;
+    }
+    f->held[f->nheld++] = r;
+}
+
+/* Answer held requests from the newest: out of order on purpose. */
+static void answer_some(fz *f, uint8_t how) {
+    while (f->nheld) {
+        net_req *r = f->held[--f->nheld];
+        switch ((how + f->nheld) % 4) {
+        case 0: net_resp_send(r, 201, "application/json", "{}", 2); break;
+        case 1:
+            net_sse_start(r, 1000);
+            net_sse_event(r, "next", NULL, "a\nb", 3);
+            net_resp_stream_end(r);
+            break;
+        case 2: net_req_drop(r); break;
+        default: net_resp_send(r, 404, NULL, NULL, 0); break;
+        }
+        if (how & 1) break;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    net_config cfg;
+    net_config_defaults(&cfg);
+    cfg.max_header_bytes = 2048;
+    cfg.max_body_bytes = 4096;
+    cfg.max_output_bytes = 32768;
+    cfg.max_pipeline = 8;
+    fz f = {.now = 1};
+    net_handlers h = {.on_request = on_request, .on_log = quiet, .user = &f};
+    net_server *srv = net_server_new(&cfg, &h);
+    net_server_set_clock(srv, clk, &f);
+    f.c = net_conn_new(srv, &fio, &f, "fuzz");
+    size_t i = 0;
+    while (i < size && f.c) {
+        uint8_t n = data[i++];
+        if (n == 0) { /* a control step */
+            uint8_t op = i < size ? data[i++] : 0;
+            switch (op & 7) {
+            case 0: answer_some(&f, op); break;
+            case 1: f.now += 1000u * (op >> 3); net_conn_tick(f.c); break;
+            case 2: net_conn_written(f.c, f.unacked); f.unacked = 0; break;
+            case 3: net_conn_eof(f.c); break;
+            case 4: if (op & 0x80) net_conn_shutdown(f.c); break;
+            default: answer_some(&f, op); break;
+            }
+            continue;
+        }
+        size_t len = n < size - i ? n : size - i;
+        net_conn_feed(f.c, data + i, len);
+        i += len;
+        if (f.c) CHECK(net_conn_pending(f.c) <= cfg.max_output_bytes + 1);
+    }
+    answer_some(&f, 0);
+    if (f.c) net_conn_abort(f.c, "end");
+    answer_some(&f, 0); /* final calls on requests whose connection is gone */
+    const net_metrics *m = net_server_metrics(srv);
+    CHECK(m->conns_http == 0 && m->conns_ws == 0 && m->streams_open == 0);
+    net_server_free(srv);
+    return 0;
+}
