@@ -1,0 +1,110 @@
+/*
+ * mes_internal.h: what the files of src/mes share, never included outside
+ * it. Two halves meet here:
+ * - the service core (mes.c, docs.c, exec.c, bus.c, auth.c): documents,
+ *   execution, the two-pass mutation, the event bus;
+ * - the domain (resolve_*.c, where.c, scalars.c, deploy.c, demo.c): the
+ *   resolvers of the API's types and the writes of its mutations.
+ *
+ * The seams between them are the request context (mes_ctx), the mutation
+ * write (mes_write, planned by the domain, run by the core), the event
+ * value (mes_event_value: a stream event as the root value of a
+ * subscription) and the `where` converter (mes_where_filter).
+ */
+#ifndef MES_INTERNAL_H
+#define MES_INTERNAL_H
+#include "mes.h"
+
+/* ---- the request context (gql_exec_request.context) ------------------- */
+
+typedef struct mes_write mes_write;
+
+typedef struct mes_ctx {
+    mes *m;
+    store *st;
+    const mes_principal *who;
+    gql_arena *arena;           /* the request's arena (= gql_resolve_info.arena) */
+    /* A mutation's answer pass: the writes planned for its root fields, in
+     * the order the root fields execute. NULL for queries and events. */
+    mes_write *writes;
+    uint32_t nwrites;
+} mes_ctx;
+
+/* ---- roles (api.md "Roles") ------------------------------------------- */
+
+typedef enum mes_perm {
+    MES_PERM_READ,      /* every role: queries, subscriptions */
+    MES_PERM_ORDER,     /* erp, admin: order save/cancel, webhooks */
+    MES_PERM_DEPLOY,    /* admin: processCreate, productCreate, stationCreate */
+    MES_PERM_FLOOR      /* operator, admin: workOrderStart/Complete, noteCreate */
+} mes_perm;
+bool mes_may(const mes_principal *who, mes_perm p);
+/* The FORBIDDEN field error: "Forbidden: the <role> role may not use <Type.field>." */
+gql_rv mes_forbidden(const mes_ctx *c, const gql_resolve_info *info);
+
+/* ---- mutations: planned on the loop, run by the writer, answered after commit
+
+   For every root field of a mutation, in execution order (the engine's
+   collected root fields, gql_root_fields):
+   1. PLAN (loop thread): the field's planner, registered with
+      mes_bind_mutation, gets the coerced arguments and fills a mes_write:
+      run + arg for a write, or code + message for an error (no write).
+      A field whose arguments do not coerce, or that has no planner, plans
+      nothing; the answer pass reports it as the engine does.
+   2. RUN (writer thread): one store job runs every planned write in order,
+      each in its own savepoint. A write that fails rolls back alone. As
+      graphql-js stops a mutation at the first error of a non-null root
+      field, writes after a failed write of a non-null field are skipped.
+   3. ANSWER (loop thread, after the commit): the mutation is executed with
+      gql_execute; each root field's resolver takes its write back with
+      mes_ctx_write and returns the result (or mes_write_error).
+   The arg and the result live in the request arena; the loop does not
+   touch that arena while the job runs. */
+struct mes_write {
+    const gql_field *field;     /* the root field (set by the core) */
+    const char *response_key;   /* its response key (set by the core) */
+    store_job_fn run;           /* set by the planner; NULL: nothing to run */
+    void *arg;                  /* the planner's, given to run as its arg */
+    const char *code;           /* failure: extensions.code ("BAD_INPUT", "NOT_FOUND", …) */
+    char message[256];          /* failure: the message */
+    bool ran, skipped;          /* set by the core */
+};
+typedef void (*mes_plan_fn)(mes_ctx *c, const gql_val *args, mes_write *w);
+/* Registers Mutation.<field>'s planner (the field's resolver is bound with
+ * gql_schema_bind as usual). */
+bool mes_bind_mutation(mes *m, const char *field, mes_plan_fn plan);
+/* Sets w->code and w->message: `return mes_write_fail(w, "BAD_INPUT", …);` */
+void mes_write_fail(mes_write *w, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps a store error to a write failure: ENOTFOUND → NOT_FOUND, EINPUT →
+ * BAD_INPUT, ECONFLICT → CONFLICT, EBUSY → BUSY, anything else → INTERNAL. */
+void mes_write_fail_store(mes_write *w, const store_err *err);
+/* In the answer pass: the write planned for the root field being resolved
+ * (matched by response key); NULL when none was planned. */
+mes_write *mes_ctx_write(mes_ctx *c, const gql_resolve_info *info);
+/* The field error for a failed write. */
+gql_rv mes_write_error(mes_ctx *c, const mes_write *w);
+
+/* ---- the domain's entry points the core calls ------------------------- */
+
+/* Binds every resolver, scalar and mutation planner of the API (resolve_*.c,
+ * scalars.c, deploy.c). false with a message on a binding that failed. */
+bool mes_bind_domain(mes *m, gql_schema *s, char *err, size_t errlen);
+
+/* A stream event as the value of its subscription's root field (an
+ * Operation, a SubOperation, an OperationOrderComplete, a NoteEvent),
+ * allocated in c->arena. */
+gql_rv mes_event_value(mes_ctx *c, store_stream stream, const store_event *ev);
+
+/* The store filter for a `where` argument of a <Type>_bool_exp (already
+ * coerced by the engine). *out NULL when where is absent or null. Returns
+ * false with a message (an input error: BAD_INPUT) for a comparison with a
+ * null value other than _is_null, and the like. */
+bool mes_where_filter(gql_arena *a, store_entity e, const gql_val *where, const store_filter **out,
+                      const char **message);
+
+/* The stream a subscription root field reads ("operationsStream" →
+ * STORE_STREAM_OPERATIONS …) and the entity its where filters; false if the
+ * field is not a stream. */
+bool mes_stream_of_field(const char *field_name, store_stream *stream, store_entity *entity);
+
+#endif
