@@ -6,7 +6,7 @@
  * station binding of an operator token is checked by the shop-floor
  * mutations themselves (WRONG_STATION), not here.
  */
-#include "mes_internal.h"
+#include "domain.h"
 
 bool mes_may(const mes_principal *who, mes_perm p) {
     if (!who) return false;
@@ -19,9 +19,13 @@ bool mes_may(const mes_principal *who, mes_perm p) {
     return false;
 }
 
+const char *mes_forbidden_message(gql_arena *a, const mes_principal *who, const char *type, const char *field) {
+    return gql_arena_printf(a, "Forbidden: the %s role may not use %s.%s.",
+                            who ? mes_role_name(who->role) : "anonymous", type, field);
+}
+
 gql_rv mes_forbidden(const mes_ctx *c, const gql_resolve_info *info) {
-    const char *role = c && c->who ? mes_role_name(c->who->role) : "anonymous";
-    const char *msg = gql_arena_printf(info->arena, "Forbidden: the %s role may not use %s.%s.", role,
-                                       info->parent_type->name, info->field->name);
-    return gql_rv_error(msg, "FORBIDDEN");
+    return gql_rv_error(mes_forbidden_message(info->arena, c ? c->who : NULL, info->parent_type->name,
+                                              info->field->name),
+                        "FORBIDDEN");
 }

@@ -234,6 +234,18 @@ typedef enum store_entity {
     STORE_E_OPERATION, STORE_E_SUB_OPERATION, STORE_E_STATION, STORE_E_OPERATOR, STORE_E_OPERATION_ORDER,
     STORE_E_COUNT
 } store_entity;
+/* What a field name is in entity e's filter, from the same table the
+ * backend compiles with (so the MES layer keeps no copy of it): a comparable
+ * field whose values have `kind` (id: a text id, lower-cased like every id
+ * the MES layer receives), or an object field that nests entity `nested`.
+ * false when e has no such field. */
+typedef struct store_filter_field {
+    bool object;
+    store_entity nested;     /* object */
+    store_value_kind kind;   /* comparable */
+    bool id;
+} store_filter_field;
+bool store_filter_field_info(store_entity e, const char *name, store_filter_field *out);
 /* Checks that a filter compiles for entity (names, value kinds, operators). */
 int store_filter_check(store_entity e, const store_filter *f, store_err *err);
 

@@ -323,6 +323,33 @@ static void rolled_back_events_leave_no_gap(void **state) {
 
 /* ---- filters ---- */
 
+/* The field table, as the MES layer sees it through store_filter_field_info. */
+static void filter_field_info(void **state) {
+    (void)state;
+    store_filter_field f;
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "id", &f));
+    assert_false(f.object);
+    assert_true(f.id);
+    assert_int_equal(f.kind, STORE_V_STRING);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "updatedAt", &f));
+    assert_int_equal(f.kind, STORE_V_TIME);
+    assert_false(f.id);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "seq", &f));
+    assert_int_equal(f.kind, STORE_V_INT);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "producesSerial", &f));
+    assert_int_equal(f.kind, STORE_V_BOOL);
+    assert_true(store_filter_field_info(STORE_E_SUB_OPERATION, "sub", &f));
+    assert_true(f.object);
+    assert_int_equal(f.nested, STORE_E_OPERATION);
+    /* order and operator ids are integers in the table, strings in the API: not lower-cased text ids */
+    assert_true(store_filter_field_info(STORE_E_OPERATION_ORDER, "id", &f));
+    assert_false(f.id);
+    assert_int_equal(f.kind, STORE_V_STRING);
+    assert_false(store_filter_field_info(STORE_E_STATION, "processes", &f));
+    assert_false(store_filter_field_info(STORE_E_COUNT, "id", &f));
+    assert_false(store_filter_field_info(STORE_E_OPERATION, NULL, &f));
+}
+
 static store *filter_fixture(test_db *t) {
     test_db_make(t);
     store *s = test_open(t, NULL);
@@ -575,6 +602,7 @@ int main(void) {
         cmocka_unit_test(deploys),
         cmocka_unit_test(rolled_back_events_leave_no_gap),
         cmocka_unit_test(filters),
+        cmocka_unit_test(filter_field_info),
         cmocka_unit_test(children_one_statement_per_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
