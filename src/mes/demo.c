@@ -127,10 +127,10 @@ static const store_component_in core_components[] = {
     {"scanner_board_assembly", "core", false},
     {"battery_pack_install", "core", false},
 };
+/* the final test is the last process: the scanner's serial is produced there */
 static const store_component_in scanner_components[] = {
     {"sub_scanner_core", NULL, false},
     {"scanner_final_assembly", NULL, false},
-    {"label_and_pack", NULL, false},
 };
 static const store_component_in cradle_components[] = {
     {"cradle_assembly", NULL, false},

@@ -38,7 +38,8 @@ struct mes_op_batch {
     /* distinct operation ids (children are loaded per distinct id) */
     const char **ids;
     size_t nids, *map;
-    loaded attrs, steps, subs;
+    loaded attrs, steps, subs, serial;
+    bool *produces;              /* per distinct id, once `serial` is loaded */
     attr_ref *attr_refs;
     step_batch *step_batch;
     mes_sub_batch *sub_batch;
@@ -174,6 +175,28 @@ static bool load_attrs(mes_op_batch *b) {
     return true;
 }
 
+/* producesSerial of the batch's products and subassemblies (a process's is
+ * its own row's): one statement, none when the batch has only processes. */
+static bool load_serial(mes_op_batch *b) {
+    gql_arena *a = b->c->arena;
+    op_ids(b);
+    size_t n1 = b->nids ? b->nids : 1, m = 0;
+    bool *is_product = gql_arena_calloc(a, n1 * sizeof *is_product);
+    for (size_t i = 0; i < b->n; i++) is_product[b->map[i]] = b->refs[i].row->kind != STORE_KIND_PROCESS;
+    const char **ids = gql_arena_alloc(a, n1 * sizeof *ids);
+    size_t *pos = gql_arena_alloc(a, n1 * sizeof *pos);
+    for (size_t u = 0; u < b->nids; u++)
+        if (is_product[u]) pos[u] = m, ids[m++] = b->ids[u];
+    bool *got = gql_arena_calloc(a, (m ? m : 1) * sizeof *got);
+    store_err err = {0};
+    if (m && store_tree_produces_serial_of(b->c->st, ids, m, got, &err)) return load_failed(&b->serial, a, &err);
+    b->produces = gql_arena_calloc(a, n1 * sizeof *b->produces);
+    for (size_t u = 0; u < b->nids; u++)
+        if (is_product[u]) b->produces[u] = got[pos[u]];
+    b->serial.done = true;
+    return true;
+}
+
 static bool load_steps(mes_op_batch *b) {
     gql_arena *a = b->c->arena;
     op_ids(b);
@@ -268,6 +291,17 @@ static gql_rv op_consumed_serials(const void *src, const gql_val *args, gql_reso
     return slice(&b->attrs, info->arena, b->attr_refs, sizeof *b->attr_refs, b->map[r->index]);
 }
 
+/* api.md: a product's producesSerial is true when its last process produces one */
+static gql_rv op_produces_serial(const void *src, const gql_val *args, gql_resolve_info *info) {
+    (void)args, (void)info;
+    const op_ref *r = src;
+    if (r->row->kind == STORE_KIND_PROCESS) return gql_rv_bool(r->row->produces_serial);
+    mes_op_batch *b = r->batch;
+    if (!b->serial.done) load_serial(b);
+    if (b->serial.error.kind == GQL_RV_ERROR) return b->serial.error;
+    return gql_rv_bool(b->produces[b->map[r->index]]);
+}
+
 static gql_rv op_steps(const void *src, const gql_val *args, gql_resolve_info *info) {
     (void)args;
     const op_ref *r = src;
@@ -335,7 +369,7 @@ bool mes_bind_operations(gql_schema *s, char *err, size_t errlen) {
         {"variantName", mes_field_str, AT(store_operation, variant_name)},
         {"kind", op_kind, 0},
         {"consumedSerials", op_consumed_serials, 0},
-        {"producesSerial", mes_field_bool, AT(store_operation, produces_serial)},
+        {"producesSerial", op_produces_serial, 0},
         {"subOperations", op_sub_operations, 0},
         {"steps", op_steps, 0},
         {"seq", mes_field_int, AT(store_operation, seq)},

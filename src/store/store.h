@@ -272,6 +272,11 @@ int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_a
  * each attribute once): a product's consumedSerials. */
 int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
                         store_err *err);
+/* producesSerial of each operation: a process's own flag; a product's (or
+ * subassembly's) is its last process's in routing order (through its
+ * children, archived links left out), false when its tree has no process.
+ * out[i] answers op_ids[i]. One statement. */
+int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err);
 int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
                             store_sub_operations *out, store_err *err);   /* routing order */
 int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err);

@@ -575,6 +575,21 @@ static void children_one_statement_per_level(void **state) {
     assert_int_equal(ops.count, 4);
     assert_string_equal(ops.items[ops.first[3]].name, "Bike");
 
+    /* producesSerial: a process's own, a product's last process's (through subassemblies) */
+    store_component_in rev[] = {{"p_two", NULL, false}, {"p_one", NULL, false}};
+    store_product_in last_no = {"prod_rev", "Reversed", NULL, NULL, STORE_KIND_PRODUCT, rev, 2};
+    assert_int_equal(deploy_product(s, &last_no, NULL, &err), 0);
+    store_product_in empty = {"prod_empty", "Empty", NULL, NULL, STORE_KIND_PRODUCT, NULL, 0};
+    assert_int_equal(deploy_product(s, &empty, NULL, &err), 0);
+    const char *ps_ids[] = {"p_one", "p_two", "prod_1", "sub_1", "prod_rev", "prod_empty", "nope"};
+    bool ps[7];
+    before = statements(s);
+    assert_int_equal(store_tree_produces_serial_of(s, ps_ids, 7, ps, &err), 0);
+    assert_int_equal(statements(s) - before, 1);
+    static const bool ps_want[7] = {false, true, true, true, false, false, false};
+    for (size_t i = 0; i < 7; i++)
+        if (ps[i] != ps_want[i]) fail_msg("producesSerial of %s", ps_ids[i]);
+
     store_station *stl;
     size_t n;
     assert_int_equal(store_stations_list(s, NULL, -1, 0, &a, &stl, &n, &err), 0);
