@@ -234,6 +234,18 @@ typedef enum store_entity {
     STORE_E_OPERATION, STORE_E_SUB_OPERATION, STORE_E_STATION, STORE_E_OPERATOR, STORE_E_OPERATION_ORDER,
     STORE_E_COUNT
 } store_entity;
+/* What a field name is in entity e's filter, from the same table the
+ * backend compiles with (so the MES layer keeps no copy of it): a comparable
+ * field whose values have `kind` (id: a text id, lower-cased like every id
+ * the MES layer receives), or an object field that nests entity `nested`.
+ * false when e has no such field. */
+typedef struct store_filter_field {
+    bool object;
+    store_entity nested;     /* object */
+    store_value_kind kind;   /* comparable */
+    bool id;
+} store_filter_field;
+bool store_filter_field_info(store_entity e, const char *name, store_filter_field *out);
 /* Checks that a filter compiles for entity (names, value kinds, operators). */
 int store_filter_check(store_entity e, const store_filter *f, store_err *err);
 
@@ -260,6 +272,11 @@ int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_a
  * each attribute once): a product's consumedSerials. */
 int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
                         store_err *err);
+/* producesSerial of each operation: a process's own flag; a product's (or
+ * subassembly's) is its last process's in routing order (through its
+ * children, archived links left out), false when its tree has no process.
+ * out[i] answers op_ids[i]. One statement. */
+int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err);
 int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
                             store_sub_operations *out, store_err *err);   /* routing order */
 int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err);

@@ -244,6 +244,19 @@ int store_sql_filter_bind(sqlite3_stmt *st, const store_sql_filter *f, int first
     return first;
 }
 
+bool store_filter_field_info(store_entity e, const char *name, store_filter_field *out) {
+    if ((unsigned)e >= STORE_E_COUNT) return false;
+    const field_def *fd = find_field(e, name);
+    if (!fd) return false;
+    static const store_value_kind kinds[] = {[FT_STRING] = STORE_V_STRING, [FT_ID] = STORE_V_STRING,
+                                             [FT_INT_ID] = STORE_V_STRING, [FT_INT] = STORE_V_INT,
+                                             [FT_BOOL] = STORE_V_BOOL,     [FT_TIME] = STORE_V_TIME,
+                                             [FT_ENUM] = STORE_V_STRING,   [FT_OBJECT] = STORE_V_STRING};
+    *out = (store_filter_field){.object = fd->type == FT_OBJECT, .nested = fd->object, .kind = kinds[fd->type],
+                                .id = fd->type == FT_ID};
+    return true;
+}
+
 int store_filter_check(store_entity e, const store_filter *f, store_err *err) {
     store_sql_filter out = {0};
     int rc = store_filter_compile(e, f, "t0", &out, err);

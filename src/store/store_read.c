@@ -211,6 +211,31 @@ int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena
                     &out->count, &out->first, err);
 }
 
+/* The same tree walk as store_tree_attrs_of: the process with the greatest
+ * path is the last in routing order (a subtree's paths extend its root's). */
+int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err) {
+    memset(out, 0, n * sizeof *out);
+    sqlite3_stmt *st = stmt_get(&s->rcache,
+                                "WITH RECURSIVE tree(k, op, path) AS ("
+                                " SELECT j.key, j.value, '' FROM json_each(?) j"
+                                " UNION ALL"
+                                " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"
+                                " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"
+                                " WHERE length(t.path) < 9 * 64)"
+                                " SELECT t.k, o.produces_serial, max(t.path) FROM tree t"
+                                " JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS' GROUP BY t.k",
+                                err);
+    if (!st) return err->code;
+    sqlite3_bind_text(st, 1, json_string_array(op_ids, n), -1, free);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t k = sqlite3_column_int64(st, 0);
+        if (k >= 0 && (size_t)k < n) out[k] = sqlite3_column_int(st, 1) != 0;
+    }
+    stmt_put(&s->rcache, st);
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "reading produced serials");
+}
+
 int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
                             store_sub_operations *out, store_err *err) {
     const char *sql = with_archived

@@ -323,6 +323,33 @@ static void rolled_back_events_leave_no_gap(void **state) {
 
 /* ---- filters ---- */
 
+/* The field table, as the MES layer sees it through store_filter_field_info. */
+static void filter_field_info(void **state) {
+    (void)state;
+    store_filter_field f;
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "id", &f));
+    assert_false(f.object);
+    assert_true(f.id);
+    assert_int_equal(f.kind, STORE_V_STRING);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "updatedAt", &f));
+    assert_int_equal(f.kind, STORE_V_TIME);
+    assert_false(f.id);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "seq", &f));
+    assert_int_equal(f.kind, STORE_V_INT);
+    assert_true(store_filter_field_info(STORE_E_OPERATION, "producesSerial", &f));
+    assert_int_equal(f.kind, STORE_V_BOOL);
+    assert_true(store_filter_field_info(STORE_E_SUB_OPERATION, "sub", &f));
+    assert_true(f.object);
+    assert_int_equal(f.nested, STORE_E_OPERATION);
+    /* order and operator ids are integers in the table, strings in the API: not lower-cased text ids */
+    assert_true(store_filter_field_info(STORE_E_OPERATION_ORDER, "id", &f));
+    assert_false(f.id);
+    assert_int_equal(f.kind, STORE_V_STRING);
+    assert_false(store_filter_field_info(STORE_E_STATION, "processes", &f));
+    assert_false(store_filter_field_info(STORE_E_COUNT, "id", &f));
+    assert_false(store_filter_field_info(STORE_E_OPERATION, NULL, &f));
+}
+
 static store *filter_fixture(test_db *t) {
     test_db_make(t);
     store *s = test_open(t, NULL);
@@ -548,6 +575,21 @@ static void children_one_statement_per_level(void **state) {
     assert_int_equal(ops.count, 4);
     assert_string_equal(ops.items[ops.first[3]].name, "Bike");
 
+    /* producesSerial: a process's own, a product's last process's (through subassemblies) */
+    store_component_in rev[] = {{"p_two", NULL, false}, {"p_one", NULL, false}};
+    store_product_in last_no = {"prod_rev", "Reversed", NULL, NULL, STORE_KIND_PRODUCT, rev, 2};
+    assert_int_equal(deploy_product(s, &last_no, NULL, &err), 0);
+    store_product_in empty = {"prod_empty", "Empty", NULL, NULL, STORE_KIND_PRODUCT, NULL, 0};
+    assert_int_equal(deploy_product(s, &empty, NULL, &err), 0);
+    const char *ps_ids[] = {"p_one", "p_two", "prod_1", "sub_1", "prod_rev", "prod_empty", "nope"};
+    bool ps[7];
+    before = statements(s);
+    assert_int_equal(store_tree_produces_serial_of(s, ps_ids, 7, ps, &err), 0);
+    assert_int_equal(statements(s) - before, 1);
+    static const bool ps_want[7] = {false, true, true, true, false, false, false};
+    for (size_t i = 0; i < 7; i++)
+        if (ps[i] != ps_want[i]) fail_msg("producesSerial of %s", ps_ids[i]);
+
     store_station *stl;
     size_t n;
     assert_int_equal(store_stations_list(s, NULL, -1, 0, &a, &stl, &n, &err), 0);
@@ -575,6 +617,7 @@ int main(void) {
         cmocka_unit_test(deploys),
         cmocka_unit_test(rolled_back_events_leave_no_gap),
         cmocka_unit_test(filters),
+        cmocka_unit_test(filter_field_info),
         cmocka_unit_test(children_one_statement_per_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,92 @@
+/*
+ * domain.h: what the domain files of src/mes (resolve_*.c, where.c,
+ * scalars.c, deploy.c, events.c, demo.c) share. Never included by the
+ * service core: the core sees the domain only through mes_internal.h.
+ *
+ * Sources. Every object a domain resolver receives as its source starts
+ * with a pointer to its store row (mes_row), so one set of generic field
+ * resolvers (mes_field_*, the row member's offset as user data) serves
+ * every type.
+ *
+ * Batches (the N+1 rule). A list of rows is wrapped as refs {row, batch,
+ * index} sharing one batch in the request arena. The first resolver of a
+ * child list to run for any ref loads that list for EVERY ref of the batch
+ * with one store statement, and each ref takes its slice. The children form
+ * a batch of their own, so each level costs one statement however many rows
+ * the level above has.
+ */
+#ifndef MES_DOMAIN_H
+#define MES_DOMAIN_H
+#include <stddef.h>
+#include "mes_internal.h"
+
+typedef struct mes_row { const void *row; } mes_row;
+
+/* ---- generic field resolvers: info->field->resolve_ud is the offset of the
+ *      member in the row ---- */
+gql_rv mes_field_str(const void *src, const gql_val *args, gql_resolve_info *info);   /* const char *; NULL: null */
+gql_rv mes_field_int(const void *src, const gql_val *args, gql_resolve_info *info);   /* int64_t */
+gql_rv mes_field_time(const void *src, const gql_val *args, gql_resolve_info *info);  /* int64_t ms; 0: null */
+gql_rv mes_field_bool(const void *src, const gql_val *args, gql_resolve_info *info);  /* bool */
+
+typedef struct mes_binding {
+    const char *field;
+    gql_resolver_fn fn;
+    size_t offset;   /* for mes_field_*: the member's offset in the row */
+} mes_binding;
+/* Binds type's fields; false with a message naming the first that failed. */
+bool mes_bind_all(gql_schema *s, const char *type, const mes_binding *b, size_t n, char *err, size_t errlen);
+
+/* ---- helpers ---- */
+mes_ctx *mes_ctx_of(const gql_resolve_info *info);
+/* A failed read as a field error (BAD_INPUT for input the store refused, else INTERNAL). */
+gql_rv mes_read_error(gql_arena *a, const store_err *err);
+/* A list value of count sources: refs + (first + i) * size. */
+gql_rv mes_list_of(gql_arena *a, const void *refs, size_t size, size_t first, size_t count);
+/* A lower-cased copy in a. */
+char *mes_lower(gql_arena *a, const char *s, size_t len);
+/* Distinct strings: *uniq gets each once (first-seen order), map[i] the
+ * index in *uniq of ids[i]. Returns the number of distinct strings. */
+size_t mes_distinct(gql_arena *a, const char *const *ids, size_t n, const char ***uniq, size_t *map);
+/* `limit` and `offset` of a list field: BAD_INPUT (false, message set) when
+ * negative; limit absent: the store's page maximum; more is capped to it. */
+bool mes_page_args(gql_arena *a, const gql_val *args, int64_t *limit, int64_t *offset, const char **message);
+/* "Forbidden: the <role> role may not use <Type>.<field>." */
+const char *mes_forbidden_message(gql_arena *a, const mes_principal *who, const char *type, const char *field);
+
+/* ---- operations and sub-operations (resolve_operations.c) ---- */
+typedef struct mes_op_batch mes_op_batch;
+/* A batch over rows[0..n) (contiguous, as the store returns them). */
+mes_op_batch *mes_op_batch_new(mes_ctx *c, const store_operation *rows, size_t n);
+/* The list value of rows [first, first + count) of the batch. */
+gql_rv mes_op_batch_list(mes_op_batch *b, size_t first, size_t count);
+/* One row of the batch as an object value. */
+gql_rv mes_op_batch_item(mes_op_batch *b, size_t i);
+typedef struct mes_sub_batch mes_sub_batch;
+mes_sub_batch *mes_sub_batch_new(mes_ctx *c, const store_sub_operation *rows, size_t n);
+gql_rv mes_sub_batch_list(mes_sub_batch *b, size_t first, size_t count);
+
+/* ---- stations (resolve_stations.c) ---- */
+gql_rv mes_station_list(mes_ctx *c, const store_station *rows, size_t n);
+
+/* A single operation (or sub-operation) as a resolver value: a batch of one,
+ * so its nested fields load the way a list's do. */
+gql_rv mes_domain_operations_one(mes_ctx *c, const store_operation *op);
+gql_rv mes_domain_sub_operations_one(mes_ctx *c, const store_sub_operation *so);
+
+/* ---- binders, one per file; each returns false with a message in err ---- */
+bool mes_bind_scalars(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_operations(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_stations(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_query(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_deploy(mes *m, gql_schema *s, char *err, size_t errlen);
+
+/* ---- ids (deploy.c) ---- */
+/* The id rule of deployed objects: ^[a-z0-9_]{3,50}$, case-insensitive. */
+bool mes_id_valid(const char *s, size_t len);
+/* The planners of processCreate, productCreate, stationCreate. */
+void mes_plan_process(mes_ctx *c, const gql_val *args, mes_write *w);
+void mes_plan_product(mes_ctx *c, const gql_val *args, mes_write *w);
+void mes_plan_station(mes_ctx *c, const gql_val *args, mes_write *w);
+
+#endif
