@@ -155,6 +155,10 @@ gql_exec_status gql_root_fields(const gql_exec_request *req, gql_root_field_list
 const gql_definition *gql_select_operation(const gql_prepared *p, const char *name, gql_arena *a,
                                            const char **err);
 
+/* The index in p->fragments of the fragment a spread names (the last of that
+ * name, as execution uses); -1 if none. */
+int gql_prepared_fragment_index(const gql_prepared *p, const char *name, uint32_t len);
+
 /* Helpers for resolvers. */
 static inline gql_rv gql_rv_null(void) { gql_rv r = {.kind = GQL_RV_NULL}; return r; }
 static inline gql_rv gql_rv_str(const char *s, uint32_t len) { gql_rv r = {.kind = GQL_RV_STRING}; r.u.str.s = s; r.u.str.len = len; return r; }

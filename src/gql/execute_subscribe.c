@@ -127,3 +127,7 @@ const gql_definition *gql_select_operation(const gql_prepared *p, const char *na
                                            const char **err) {
     return gql_exec_operation(p, name, a, err);
 }
+
+int gql_prepared_fragment_index(const gql_prepared *p, const char *name, uint32_t len) {
+    return gql_exec_fragment_index(p, name, len);
+}

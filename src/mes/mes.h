@@ -150,6 +150,7 @@ typedef struct mes_metrics {
     uint64_t subscription_groups;                 /* distinct (document, operation, variables) open now */
     uint64_t events_published[STORE_STREAM_COUNT];/* events delivered to at least the bus, by stream */
     uint64_t subscribers_dropped_slow;
+    uint64_t event_executions;                    /* selection sets executed on events (one per group and event live) */
     uint64_t doc_cache_hits, doc_cache_misses;
     uint64_t mutations, mutation_errors;
 } mes_metrics;
