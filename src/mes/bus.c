@@ -369,8 +369,9 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
     mes_bus *b = m->bus;
     gql_arena a;
     gql_arena_init(&a, 4096);
-    gql_exec_request req = {.doc = mes_doc_prepared(doc), .operation_name = op_name, .variables = variables,
-                            .arena = &a};
+    /* coerced values may point into the variables: the group keeps its own copy */
+    gql_exec_request req = {.doc = mes_doc_prepared(doc), .operation_name = op_name,
+                            .variables = mes_val_copy(&a, variables), .arena = &a};
     gql_subscription sub;
     if (gql_subscribe(&req, &sub, errors_out) != GQL_EXEC_OK) {
         gql_arena_free(&a);
