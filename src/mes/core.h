@@ -48,9 +48,11 @@ struct mes {
     mes_docs docs;
     mes_auth auth;
     mes_bus *bus;
-    /* one arena reused by queries (they finish inside mes_execute); a query
-       whose done callback runs another query takes a fresh one */
+    /* one arena and output buffer reused by queries (they finish inside
+       mes_execute); a query whose done callback runs another query takes
+       fresh ones */
     gql_arena query_arena;
+    gql_buf query_out;
     bool query_arena_busy;
     uint64_t doc_hits, doc_misses, mutations, mutation_errors;
 };

@@ -99,6 +99,8 @@ gql_rv mes_write_error(mes_ctx *c, const mes_write *w) {
 
 /* ---- requests ------------------------------------------------------------ */
 
+#define QUERY_OUT_KEEP (256u << 10)   /* the reused query buffer is given back past this */
+
 typedef struct mes_req {
     mes *m;
     gql_arena arena;
@@ -246,23 +248,29 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
         return;
     }
     /* a query (or a request error execution reports): at once, in the
-       reused arena unless a query is already running in it */
-    gql_arena own, *a = &m->query_arena;
+       reused arena and buffer unless a query is already running in them */
+    gql_arena own_arena, *a = &m->query_arena;
+    gql_buf own_out, *out = &m->query_out;
     bool reused = !m->query_arena_busy;
-    if (reused) m->query_arena_busy = true;
-    else gql_arena_init(a = &own, 4096);
+    if (reused) {
+        m->query_arena_busy = true;
+    } else {
+        gql_arena_init(a = &own_arena, 4096);
+        gql_buf_init(out = &own_out);
+    }
     mes_ctx ctx = {.m = m, .st = m->st, .who = who, .arena = a};
     gql_exec_request req = {.doc = p, .operation_name = op_name, .variables = variables, .context = &ctx, .arena = a};
-    gql_buf out;
-    gql_buf_init(&out);
-    gql_exec_status st = gql_execute(&req, &out);
-    mes_result res = {.status = st, .json = out.data, .len = out.len};
+    out->len = 0;
+    gql_exec_status st = gql_execute(&req, out);
+    mes_result res = {.status = st, .json = out->data, .len = out->len};
     done(user, &res);
-    gql_buf_free(&out);
     if (reused) {
         gql_arena_reset(a);
+        /* keep the buffer for the next query unless one answer made it huge */
+        if (out->cap > QUERY_OUT_KEEP) gql_buf_free(out);
         m->query_arena_busy = false;
     } else {
         gql_arena_free(a);
+        gql_buf_free(out);
     }
 }

@@ -32,6 +32,7 @@ static void free_parts(mes *m) {
     mes_docs_free(&m->docs);
     mes_auth_free(&m->auth);
     gql_arena_free(&m->query_arena);
+    gql_buf_free(&m->query_out);
     gql_schema_free(m->schema);
     free(m->planners);
     free(m);
@@ -47,6 +48,7 @@ mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size
     mes_docs_init(&m->docs, m->cfg.doc_cache_entries);
     mes_auth_init(&m->auth);
     gql_arena_init(&m->query_arena, 16384);
+    gql_buf_init(&m->query_out);
 
     gql_arena a;
     gql_arena_init(&a, 0);
