@@ -21,7 +21,6 @@
 
 struct mes_doc {
     uint32_t refs;
-    bool cached;
     uint64_t hash;
     gql_prepared *p;          /* its document holds the text (the cache key) */
     mes_doc *chain;           /* next in the hash bucket */
@@ -82,7 +81,6 @@ static void evict(mes_docs *c, mes_doc *d) {
     while (*pp != d) pp = &(*pp)->chain;
     *pp = d->chain;
     lru_unlink(c, d);
-    d->cached = false;
     c->count--;
     mes_doc_release(d);
 }
@@ -249,7 +247,6 @@ mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, 
     if (why) *why = MES_DOC_OK;
     if (m->cfg.doc_cache_entries == 0) return d;
     d->refs++;   /* the cache's */
-    d->cached = true;
     mes_doc **bucket = &c->table[h & (c->table_size - 1)];
     d->chain = *bucket;
     *bucket = d;
