@@ -55,7 +55,14 @@ struct mes {
     gql_buf query_out;
     bool query_arena_busy;
     uint64_t doc_hits, doc_misses, mutations, mutation_errors;
+    /* mutations whose job is with the writer; mes_close before store_close
+       leaves the service to them, and the last one frees it */
+    uint32_t in_flight;
+    bool closed;
 };
+
+/* Frees the service (mes.c); the bus is already gone. */
+void mes_free(mes *m);
 
 /* A deep copy of a JSON value into a (variables that must outlive the
  * caller's buffer). NULL stays NULL. */

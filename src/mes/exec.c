@@ -167,12 +167,14 @@ static int run_writes(store_tx *tx, void *arg, store_err *err) {
  * then no write of it is durable, and each says so). */
 static void writes_done(void *arg, const store_err *err) {
     mes_req *r = arg;
+    mes *m = r->m;
     if (err->code != STORE_OK)
         for (uint32_t i = 0; i < r->ctx.nwrites; i++) {
             mes_write *w = &r->ctx.writes[i];
             if (w->ran && !w->code) mes_write_fail_store(w, err);
         }
     answer(r);
+    if (--m->in_flight == 0 && m->closed) mes_free(m);
 }
 
 static void run_mutation(mes *m, mes_req *r) {
@@ -213,17 +215,19 @@ static void run_mutation(mes *m, mes_req *r) {
         return;
     }
     int rc = store_submit(m->st, run_writes, writes_done, r);
-    if (rc != STORE_OK) {
-        store_err e;
-        if (rc == STORE_EBUSY) store_set_err(&e, rc, "The server is busy: too many writes are waiting. Try again.");
-        else store_set_err(&e, rc, "The server is shutting down.");
-        for (uint32_t i = 0; i < n; i++)
-            if (writes[i].run) {
-                writes[i].run = NULL;
-                mes_write_fail_store(&writes[i], &e);
-            }
-        answer(r);
+    if (rc == STORE_OK) {
+        m->in_flight++;
+        return;
     }
+    store_err e;
+    if (rc == STORE_EBUSY) store_set_err(&e, rc, "The server is busy: too many writes are waiting. Try again.");
+    else store_set_err(&e, rc, "The server is shutting down.");
+    for (uint32_t i = 0; i < n; i++)
+        if (writes[i].run) {
+            writes[i].run = NULL;
+            mes_write_fail_store(&writes[i], &e);
+        }
+    answer(r);
 }
 
 void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_name, const gql_val *variables,

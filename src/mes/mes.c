@@ -27,8 +27,7 @@ void mes_config_defaults(mes_config *cfg) {
     };
 }
 
-static void free_parts(mes *m) {
-    if (m->bus) mes_bus_close(m->bus);
+void mes_free(mes *m) {
     mes_docs_free(&m->docs);
     mes_auth_free(&m->auth);
     gql_arena_free(&m->query_arena);
@@ -36,6 +35,12 @@ static void free_parts(mes *m) {
     gql_schema_free(m->schema);
     free(m->planners);
     free(m);
+}
+
+static void free_parts(mes *m) {
+    if (m->bus) mes_bus_close(m->bus);
+    m->bus = NULL;
+    mes_free(m);
 }
 
 mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size_t errlen) {
@@ -72,8 +77,15 @@ mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size
     return m;
 }
 
+/* Subscriptions end now. A mutation still with the writer (a server that
+ * closes the service before the store) is answered when store_close drains
+ * the writer: the schema and documents it needs stay until then. */
 void mes_close(mes *m) {
-    if (m) free_parts(m);
+    if (!m) return;
+    if (m->bus) mes_bus_close(m->bus);
+    m->bus = NULL;
+    m->closed = true;
+    if (m->in_flight == 0) mes_free(m);
 }
 
 store *mes_store(mes *m) { return m->st; }

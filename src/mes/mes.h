@@ -54,8 +54,9 @@ void mes_config_defaults(mes_config *cfg);
  * must have been opened with this loop. NULL with a message in err. */
 mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size_t errlen);
 /* Ends every subscription (sink->end with reason "server shutting down"),
- * releases the document cache. Mutations in flight must have finished
- * (close the store first: store_close drains the writer and runs callbacks). */
+ * releases the document cache. A mutation still with the writer is answered
+ * when store_close drains it (store_close may come before or after this;
+ * the service is freed once the last such mutation is answered). */
 void mes_close(mes *m);
 store *mes_store(mes *m);
 gql_schema *mes_schema(mes *m);
