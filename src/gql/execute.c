@@ -549,6 +549,19 @@ exec_result gql_exec_fields(exec_ctx *c, exec_plan *plan, const gql_rv *source, 
 
 static const char *const op_names[] = {"query", "mutation", "subscription"};
 
+const gql_type *gql_exec_root_type(exec_ctx *c) {
+    gql_schema *s = c->schema;
+    const gql_type *t = c->op->operation == GQL_OP_QUERY      ? s->query
+                        : c->op->operation == GQL_OP_MUTATION ? s->mutation
+                                                              : s->subscription;
+    if (!t) {
+        gql_error *e = gql_errors_add(&c->errs, "Schema is not configured to execute %s operation.",
+                                      op_names[c->op->operation]);
+        gql_error_add_loc(&c->errs, e, c->op->loc);
+    }
+    return t;
+}
+
 gql_exec_status gql_execute(const gql_exec_request *req, gql_buf *out) {
     exec_ctx c;
     gql_exec_ctx_init(&c, req, out);
@@ -559,16 +572,9 @@ gql_exec_status gql_execute(const gql_exec_request *req, gql_buf *out) {
     size_t base = out->len;
     gql_buf_append(out, "{\"data\":", 8);
     size_t data_start = out->len;
-    gql_schema *s = c.schema;
-    const gql_type *root_type = c.op->operation == GQL_OP_QUERY      ? s->query
-                                : c.op->operation == GQL_OP_MUTATION ? s->mutation
-                                                                     : s->subscription;
+    const gql_type *root_type = gql_exec_root_type(&c);
     exec_result r = EXEC_THROW;
-    if (!root_type) {
-        gql_error *e = gql_errors_add(&c.errs, "Schema is not configured to execute %s operation.",
-                                      op_names[c.op->operation]);
-        gql_error_add_loc(&c.errs, e, c.op->loc);
-    } else {
+    if (root_type) {
         exec_plan *plan = gql_exec_root_plan(&c, root_type);
         if (plan) r = gql_exec_fields(&c, plan, c.root, NULL);
     }

@@ -125,6 +125,40 @@ gql_exec_status gql_subscribe(const gql_exec_request *req, gql_subscription *sub
 gql_exec_status gql_execute_event(const gql_exec_request *req, const gql_subscription *sub,
                                   const gql_rv *event, gql_buf *out);
 
+/* The root fields of the operation a request selects, for any operation type,
+ * in the order execution meets them (collectFields with fragments, @skip and
+ * @include, keys merged): the service plans a mutation's writes from them
+ * before executing it. Fields the root type does not define are left out, as
+ * execution leaves them out; __typename is there (its field is the schema's
+ * meta field). */
+typedef struct gql_root_field {
+    const gql_field *field;
+    const char *response_key;
+    const gql_selection *field_node;   /* the first node of the key */
+    const gql_val *args;               /* coerced arguments; NULL when they do not coerce
+                                          (execution reports that error itself) */
+} gql_root_field;
+typedef struct gql_root_field_list {
+    const gql_definition *operation;
+    const gql_val *variables;          /* the coerced variables */
+    gql_root_field *fields;
+    uint32_t count;
+} gql_root_field_list;
+/* On a request error (no such operation, variables that do not coerce, no
+ * root type, an @skip/@include that fails) returns GQL_EXEC_REQUEST_ERROR and
+ * writes {"errors":[…]} into err_out when it is not NULL. Everything lives in
+ * req->arena. */
+gql_exec_status gql_root_fields(const gql_exec_request *req, gql_root_field_list *out, gql_buf *err_out);
+
+/* The operation by name (NULL: the only one), as execution picks it; NULL
+ * with the message in *err (allocated in `a` when it names the operation). */
+const gql_definition *gql_select_operation(const gql_prepared *p, const char *name, gql_arena *a,
+                                           const char **err);
+
+/* The index in p->fragments of the fragment a spread names (the last of that
+ * name, as execution uses); -1 if none. */
+int gql_prepared_fragment_index(const gql_prepared *p, const char *name, uint32_t len);
+
 /* Helpers for resolvers. */
 static inline gql_rv gql_rv_null(void) { gql_rv r = {.kind = GQL_RV_NULL}; return r; }
 static inline gql_rv gql_rv_str(const char *s, uint32_t len) { gql_rv r = {.kind = GQL_RV_STRING}; r.u.str.s = s; r.u.str.len = len; return r; }

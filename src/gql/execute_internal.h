@@ -142,6 +142,9 @@ exec_plan *gql_exec_root_plan(exec_ctx *c, const gql_type *root_type);
 exec_plan *gql_exec_sub_plan(exec_ctx *c, exec_field *f, const gql_type *type);
 
 /* execute.c */
+/* The root type of c->op's operation; NULL with graphql-js's error ("Schema is
+ * not configured to execute … operation.") added to c->errs. */
+const gql_type *gql_exec_root_type(exec_ctx *c);
 typedef enum exec_result { EXEC_VALUE, EXEC_NULL, EXEC_THROW } exec_result;
 /* Complete the value of one field entry of a plan on parent_type, given the
  * resolved value (NULL: call the resolver). Writes the value JSON. */

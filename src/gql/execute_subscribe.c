@@ -1,7 +1,13 @@
 /*
  * execute_subscribe.c: graphql-js's createSourceEventStream without the I/O
- * (operation, variables, root field and its arguments), and the execution of
- * the subscription's selection on one event.
+ * (operation, variables, root field and its arguments), the execution of
+ * the subscription's selection on one event, and the same look at the root
+ * fields of any operation (gql_root_fields: a mutation's writes are planned
+ * from them before it executes).
+ *
+ * Must never: collect root fields differently from execution (both use the
+ * plan of execute_collect.c), or report an argument error itself (execution
+ * reports it where graphql-js does).
  */
 #include <string.h>
 #include "coerce.h"
@@ -84,4 +90,44 @@ gql_exec_status gql_execute_event(const gql_exec_request *req, const gql_subscri
     }
     gql_buf_putc(out, '}');
     return gql_exec_finish(&c, base);
+}
+
+gql_exec_status gql_root_fields(const gql_exec_request *req, gql_root_field_list *out, gql_buf *err_out) {
+    exec_ctx c;
+    gql_exec_ctx_init(&c, req, NULL);
+    memset(out, 0, sizeof *out);
+    const gql_type *root_type = NULL;
+    exec_plan *plan = NULL;
+    if (!gql_exec_select(&c, req) || !(root_type = gql_exec_root_type(&c)) ||
+        !(plan = gql_exec_root_plan(&c, root_type))) {
+        if (err_out) gql_exec_write_request_errors(&c.errs, err_out);
+        return GQL_EXEC_REQUEST_ERROR;
+    }
+    out->operation = c.op;
+    out->variables = c.vars;
+    out->fields = gql_arena_calloc(req->arena, (plan->count + 1) * sizeof *out->fields);
+    /* argument errors belong to execution: collect them aside and drop them */
+    gql_errors scratch;
+    gql_errors_init(&scratch, req->arena);
+    for (uint32_t i = 0; i < plan->count; i++) {
+        const exec_field *f = &plan->fields[i];
+        if (!f->def) continue;
+        const gql_selection *node = f->nodes[0];
+        gql_root_field *r = &out->fields[out->count++];
+        r->field = f->def;
+        r->response_key = f->key;
+        r->field_node = node;
+        r->args = gql_argument_values(req->arena, f->def->args, f->def->arg_count, node->args, node->arg_count,
+                                      node->loc, c.vars, &scratch);
+    }
+    return GQL_EXEC_OK;
+}
+
+const gql_definition *gql_select_operation(const gql_prepared *p, const char *name, gql_arena *a,
+                                           const char **err) {
+    return gql_exec_operation(p, name, a, err);
+}
+
+int gql_prepared_fragment_index(const gql_prepared *p, const char *name, uint32_t len) {
+    return gql_exec_fragment_index(p, name, len);
 }

@@ -54,8 +54,9 @@ void mes_config_defaults(mes_config *cfg);
  * must have been opened with this loop. NULL with a message in err. */
 mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size_t errlen);
 /* Ends every subscription (sink->end with reason "server shutting down"),
- * releases the document cache. Mutations in flight must have finished
- * (close the store first: store_close drains the writer and runs callbacks). */
+ * releases the document cache. A mutation still with the writer is answered
+ * when store_close drains it (store_close may come before or after this;
+ * the service is freed once the last such mutation is answered). */
 void mes_close(mes *m);
 store *mes_store(mes *m);
 gql_schema *mes_schema(mes *m);
@@ -150,6 +151,7 @@ typedef struct mes_metrics {
     uint64_t subscription_groups;                 /* distinct (document, operation, variables) open now */
     uint64_t events_published[STORE_STREAM_COUNT];/* events delivered to at least the bus, by stream */
     uint64_t subscribers_dropped_slow;
+    uint64_t event_executions;                    /* selection sets executed on events (one per group and event live) */
     uint64_t doc_cache_hits, doc_cache_misses;
     uint64_t mutations, mutation_errors;
 } mes_metrics;

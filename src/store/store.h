@@ -134,6 +134,19 @@ int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *er
 int store_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
                           int64_t *seq_out, store_err *err);
 
+/* Savepoints inside a job, for a job made of independent writes (a
+ * mutation's root fields): one write rolls back without the others. They
+ * nest; each savepoint is ended by exactly one release or rollback. A
+ * rollback also forgets the events appended since the savepoint. An error
+ * (the transaction is gone: I/O, disk full) means the job must fail. */
+typedef struct store_savepoint {
+    int64_t head[STORE_STREAM_COUNT];
+    bool appended;
+} store_savepoint;
+int store_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err);
+int store_tx_release(store_tx *tx, store_err *err);
+int store_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err);
+
 /* ---- metrics ---- */
 #define STORE_BATCH_BUCKETS 8   /* batch sizes 1, 2-3, 4-7, …, 64-127, >=128 */
 typedef struct store_metrics {

@@ -44,6 +44,25 @@ int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *er
 
 int64_t store_tx_now(store_tx *tx) { return tx->now; }
 
+/* Named apart from the writer's own "job" savepoint; SQLite resolves a name
+ * to the innermost savepoint that has it, so one name nests. */
+int store_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err) {
+    memcpy(sp->head, tx->head, sizeof sp->head);
+    sp->appended = tx->appended;
+    return store_exec(tx->db, "SAVEPOINT w", err);
+}
+
+int store_tx_release(store_tx *tx, store_err *err) { return store_exec(tx->db, "RELEASE w", err); }
+
+int store_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err) {
+    int rc = store_exec(tx->db, "ROLLBACK TO w", err);
+    if (rc == STORE_OK) rc = store_exec(tx->db, "RELEASE w", err);
+    if (rc != STORE_OK) return rc;
+    memcpy(tx->head, sp->head, sizeof tx->head);
+    tx->appended = sp->appended;
+    return STORE_OK;
+}
+
 int store_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
                           int64_t *seq_out, store_err *err) {
     static const char *const sql[STORE_STREAM_COUNT] = {

@@ -1,0 +1,515 @@
+/*
+ * bus.c: the event bus, which feeds subscriptions from the store's streams.
+ *
+ * Groups. Subscribers with the same document, operation, variables and
+ * principal share a group: per event the group executes the selection set
+ * once and hands the same bytes to every live member. A group keeps a cursor,
+ * the last seq it has dealt with; while it has live members that cursor is
+ * the bus's head for its stream after every listener call.
+ *
+ * Live. The store's listener tells the bus the new heads after each commit
+ * (on the loop). For each group of an advanced stream the bus reads the new
+ * events (store_stream_read after the group's cursor, with its `where`) in
+ * pages, trimmed at the new head: events committed after it come with the
+ * next listener call.
+ *
+ * Replay (afterSeq). The subscriber reads the log itself, one page per loop
+ * turn (a uv_idle handle, so I/O runs between pages; paused while its
+ * connection has much unsent), trimmed at its group's cursor. When it has
+ * nothing left up to the cursor it joins the group at the cursor: what the
+ * group delivers next is exactly what follows. So replay meets live with no
+ * gap and no duplicate; a per-subscriber last seq guards it besides.
+ *
+ * Callbacks (next, end) may unsubscribe anything: while the bus is delivering
+ * (busy) a subscription is only marked dead, and freed by the sweep once the
+ * bus is out of every callback.
+ *
+ * Must never: call a sink inside mes_subscribe, deliver an event before its
+ * commit, twice, or out of seq order to one subscriber, or free a
+ * subscription or group while a callback may still reach it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core.h"
+
+#define BUS_PAGE 256              /* events read at a time */
+#define BUS_PAUSED_RETRY_MS 10    /* every replayer is waiting for its connection to drain */
+
+typedef struct sub_group sub_group;
+
+struct mes_sub {
+    mes_bus *bus;
+    sub_group *g;
+    mes_sink sink;
+    void *user;
+    int64_t last;             /* the last seq this subscriber has had (or chose to skip) */
+    bool live;                /* in g's members (fed by the group); else in the bus's replay list */
+    bool dead;                /* unsubscribed or ended: no callback any more */
+    mes_sub *prev, *next;     /* in g->members or bus->replaying */
+    mes_sub *dead_next;       /* in bus->dead */
+};
+
+struct sub_group {
+    mes_bus *bus;
+    sub_group *chain;         /* hash bucket */
+    sub_group *prev, *next;   /* in bus->groups[stream] */
+    uint64_t hash;
+    const char *key;          /* principal, operation name and coerced variables */
+    size_t key_len;
+    mes_doc *doc;
+    gql_arena arena;          /* everything below lives in it */
+    const char *op_name;
+    gql_subscription sub;
+    mes_principal who;
+    store_stream stream;
+    const store_filter *where;
+    int64_t cursor;
+    mes_sub *members;         /* live */
+    uint32_t nlive, nall;     /* nall: live and replaying */
+};
+
+struct mes_bus {
+    mes *m;
+    int64_t head[STORE_STREAM_COUNT];
+    sub_group **table;
+    size_t table_size, ngroups;
+    sub_group *groups[STORE_STREAM_COUNT];
+    mes_sub *replaying;
+    mes_sub *dead;
+    uint32_t busy;
+    uint64_t nsubs;
+    uv_idle_t *idle;
+    uv_timer_t *timer;
+    gql_arena page_arena, event_arena;
+    gql_buf out;
+    uint64_t published[STORE_STREAM_COUNT], dropped_slow, executions;
+};
+
+static void sweep(mes_bus *b);
+
+/* ---- lists ---------------------------------------------------------------- */
+
+static void list_push(mes_sub **head, mes_sub *s) {
+    s->prev = NULL;
+    s->next = *head;
+    if (*head) (*head)->prev = s;
+    *head = s;
+}
+
+static void list_remove(mes_sub **head, mes_sub *s) {
+    if (s->prev) s->prev->next = s->next;
+    else *head = s->next;
+    if (s->next) s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+}
+
+/* ---- groups ------------------------------------------------------------------ */
+
+static uint64_t key_hash(const mes_doc *doc, const char *key, size_t n) {
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)doc;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    return h;
+}
+
+static sub_group *group_find(mes_bus *b, const mes_doc *doc, uint64_t h, const char *key, size_t n) {
+    for (sub_group *g = b->table[h & (b->table_size - 1)]; g; g = g->chain)
+        if (g->hash == h && g->doc == doc && g->key_len == n && memcmp(g->key, key, n) == 0) return g;
+    return NULL;
+}
+
+static void group_free(sub_group *g) {
+    mes_bus *b = g->bus;
+    sub_group **pp = &b->table[g->hash & (b->table_size - 1)];
+    while (*pp != g) pp = &(*pp)->chain;
+    *pp = g->chain;
+    if (g->prev) g->prev->next = g->next;
+    else b->groups[g->stream] = g->next;
+    if (g->next) g->next->prev = g->prev;
+    b->ngroups--;
+    mes_doc_release(g->doc);
+    gql_arena arena = g->arena;   /* g lives in it */
+    gql_arena_free(&arena);
+}
+
+/* ---- ending and freeing -------------------------------------------------------- */
+
+/* No callback reaches s after this; the sweep frees it. */
+static void kill_sub(mes_sub *s) {
+    s->dead = true;
+    s->bus->nsubs--;
+    s->dead_next = s->bus->dead;
+    s->bus->dead = s;
+}
+
+static void end_sub(mes_sub *s, const char *reason) {
+    if (s->dead) return;
+    mes_bus *b = s->bus;
+    kill_sub(s);
+    b->busy++;
+    if (s->sink.end) s->sink.end(s->user, reason);
+    b->busy--;
+}
+
+static void sweep(mes_bus *b) {
+    if (b->busy) return;
+    while (b->dead) {
+        mes_sub *s = b->dead;
+        b->dead = s->dead_next;
+        sub_group *g = s->g;
+        if (s->live) {
+            list_remove(&g->members, s);
+            g->nlive--;
+        } else {
+            list_remove(&b->replaying, s);
+        }
+        free(s);
+        if (--g->nall == 0) group_free(g);
+    }
+}
+
+static size_t pending_of(const mes_sub *s) { return s->sink.pending ? s->sink.pending(s->user) : 0; }
+
+/* A subscriber that does not read its events is ended, not buffered for. */
+static void check_slow(mes_sub *s) {
+    if (s->dead || pending_of(s) <= s->bus->m->cfg.sub_max_pending) return;
+    s->bus->dropped_slow++;
+    end_sub(s, "subscriber too slow; resume with afterSeq");
+}
+
+/* ---- executing an event ----------------------------------------------------------- */
+
+/* The group's selection set on one event, into b->out. */
+static void execute_event(sub_group *g, const store_event *ev) {
+    mes_bus *b = g->bus;
+    gql_arena_reset(&b->event_arena);
+    mes_ctx ctx = {.m = b->m, .st = b->m->st, .who = &g->who, .arena = &b->event_arena};
+    gql_rv value = mes_event_value(&ctx, g->stream, ev);
+    gql_exec_request req = {.doc = mes_doc_prepared(g->doc), .operation_name = g->op_name, .context = &ctx,
+                            .arena = &b->event_arena};
+    b->out.len = 0;
+    gql_execute_event(&req, &g->sub, &value, &b->out);
+    b->executions++;
+}
+
+static void deliver_to(mes_sub *s, const store_event *ev, const gql_buf *out) {
+    s->last = ev->seq;
+    s->sink.next(s->user, out->data, out->len);
+    check_slow(s);
+}
+
+/* One event to every live member that has not had it; executed only when
+ * one wants it. */
+static void group_deliver(sub_group *g, const store_event *ev) {
+    g->cursor = ev->seq;   /* first: a member joining in a callback starts after it */
+    bool executed = false;
+    for (mes_sub *s = g->members; s; s = s->next) {
+        if (s->dead || ev->seq <= s->last) continue;
+        if (!executed) {
+            execute_event(g, ev);
+            executed = true;
+        }
+        deliver_to(s, ev, &g->bus->out);
+    }
+}
+
+static void end_members(sub_group *g, const char *reason) {
+    for (mes_sub *s = g->members; s; s = s->next) end_sub(s, reason);
+}
+
+/* The end reason for a stream read that failed (a database error: the
+ * client can resume where it was). */
+#define READ_FAILED_MAX (sizeof ((store_err *)0)->message + 64)
+static const char *read_failed(char *buf, const store_err *err) {
+    snprintf(buf, READ_FAILED_MAX, "reading the stream failed (%s); resume with afterSeq", err->message);
+    return buf;
+}
+
+/* Brings a group up to head: every event in (cursor, head] matching where. */
+static void group_advance(sub_group *g, int64_t head) {
+    mes_bus *b = g->bus;
+    if (g->nlive == 0) {
+        /* replayers trim at the cursor and join at it */
+        g->cursor = head;
+        return;
+    }
+    while (g->cursor < head) {
+        gql_arena_reset(&b->page_arena);
+        store_event *evs = NULL;
+        size_t n = 0;
+        store_err err = {0};
+        if (store_stream_read(b->m->st, g->stream, g->cursor, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+            char reason[READ_FAILED_MAX];
+            end_members(g, read_failed(reason, &err));
+            g->cursor = head;
+            return;
+        }
+        bool done = n < BUS_PAGE;
+        for (size_t i = 0; i < n; i++) {
+            if (evs[i].seq > head) {
+                done = true;
+                break;
+            }
+            group_deliver(g, &evs[i]);
+        }
+        if (done) g->cursor = head;
+    }
+}
+
+static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
+    mes_bus *b = ctx;
+    b->busy++;
+    for (int s = 0; s < STORE_STREAM_COUNT; s++) {
+        if (head[s] <= b->head[s]) continue;
+        b->published[s] += (uint64_t)(head[s] - b->head[s]);
+        b->head[s] = head[s];
+        for (sub_group *g = b->groups[s]; g; g = g->next) group_advance(g, head[s]);
+    }
+    b->busy--;
+    sweep(b);
+}
+
+/* ---- replay ----------------------------------------------------------------- */
+
+static void join(mes_sub *s) {
+    mes_bus *b = s->bus;
+    list_remove(&b->replaying, s);
+    s->live = true;
+    list_push(&s->g->members, s);
+    s->g->nlive++;
+}
+
+/* One page of s's replay, up to its group's cursor; joins the group when
+ * there is nothing more up to it. */
+static void replay_page(mes_sub *s) {
+    mes_bus *b = s->bus;
+    sub_group *g = s->g;
+    int64_t target = g->cursor;
+    if (s->last >= target) {
+        join(s);
+        return;
+    }
+    gql_arena_reset(&b->page_arena);
+    store_event *evs = NULL;
+    size_t n = 0;
+    store_err err = {0};
+    if (store_stream_read(b->m->st, g->stream, s->last, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+        char reason[READ_FAILED_MAX];
+        end_sub(s, read_failed(reason, &err));
+        return;
+    }
+    bool caught_up = n < BUS_PAGE;
+    for (size_t i = 0; i < n && !s->dead; i++) {
+        if (evs[i].seq > target) {
+            caught_up = true;
+            break;
+        }
+        execute_event(g, &evs[i]);
+        deliver_to(s, &evs[i], &b->out);
+    }
+    if (caught_up && !s->dead) {
+        s->last = target;   /* nothing matched in (last, target] */
+        join(s);
+    }
+}
+
+static void pump_schedule(mes_bus *b, bool now);
+
+static void on_idle(uv_idle_t *h) {
+    mes_bus *b = h->data;
+    size_t pause_at = b->m->cfg.sub_max_pending / 4;
+    bool progressed = false;
+    b->busy++;
+    for (mes_sub *s = b->replaying, *next; s; s = next) {
+        next = s->next;
+        if (s->dead) continue;
+        if (pending_of(s) > pause_at) continue;   /* let its connection drain first */
+        replay_page(s);
+        progressed = true;
+    }
+    b->busy--;
+    sweep(b);
+    pump_schedule(b, progressed);
+}
+
+static void on_timer(uv_timer_t *h) { pump_schedule(h->data, true); }
+
+/* Runs the replay pump on the next loop turn (now) or after a pause. */
+static void pump_schedule(mes_bus *b, bool now) {
+    bool any = false;
+    for (mes_sub *s = b->replaying; s && !any; s = s->next) any = !s->dead;
+    if (!any || !now) uv_idle_stop(b->idle);
+    if (!any) {
+        uv_timer_stop(b->timer);
+        return;
+    }
+    if (now) uv_idle_start(b->idle, on_idle);
+    else uv_timer_start(b->timer, on_timer, BUS_PAUSED_RETRY_MS, 0);
+}
+
+/* ---- subscribing --------------------------------------------------------------- */
+
+static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char *message, gql_buf *errors_out) {
+    gql_errors errs;
+    gql_errors_init(&errs, a);
+    gql_error *e = gql_errors_add_msg(&errs, message);
+    e->code = "BAD_INPUT";
+    if (at) gql_error_add_loc(&errs, e, at->loc);
+    if (errors_out) {
+        gql_buf_puts(errors_out, "{\"errors\":");
+        gql_errors_write_json(errors_out, &errs);
+        gql_buf_putc(errors_out, '}');
+    }
+    gql_arena_free(a);
+    return NULL;
+}
+
+mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const char *op_name,
+                       const gql_val *variables, const mes_sink *sink, void *user, gql_buf *errors_out) {
+    mes_bus *b = m->bus;
+    gql_arena a;
+    gql_arena_init(&a, 4096);
+    /* coerced values may point into the variables: the group keeps its own copy */
+    gql_exec_request req = {.doc = mes_doc_prepared(doc), .operation_name = op_name,
+                            .variables = mes_val_copy(&a, variables), .arena = &a};
+    gql_subscription sub;
+    if (gql_subscribe(&req, &sub, errors_out) != GQL_EXEC_OK) {
+        gql_arena_free(&a);
+        return NULL;
+    }
+    store_stream stream;
+    store_entity entity;
+    if (!mes_stream_of_field(sub.field->name, &stream, &entity)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "The subscription field \"%s\" is not a stream.", sub.field->name);
+        return request_error(&a, sub.field_node, msg, errors_out);
+    }
+    const gql_val *after = gql_val_get(sub.args, "afterSeq", 8);
+    bool replay = after && after->kind == GQL_V_INT;
+    int64_t after_seq = replay ? after->u.i : 0;   /* `a` may be gone below */
+    if (after_seq < 0) return request_error(&a, sub.field_node, "afterSeq must be 0 or more.", errors_out);
+
+    /* the group's key: principal, operation name, coerced variables (in the
+       order of their definitions: canonical for one document) */
+    gql_buf key;
+    gql_buf_init(&key);
+    gql_buf_printf(&key, "%d\x1f%s\x1f%s\x1f", (int)who->role, who->station_id, op_name ? op_name : "");
+    if (sub.variables) gql_json_write_val(&key, sub.variables);
+    uint64_t h = key_hash(doc, key.data, key.len);
+    sub_group *g = group_find(b, doc, h, key.data, key.len);
+    if (g) {
+        gql_arena_free(&a);
+    } else {
+        const store_filter *where = NULL;
+        const char *msg = NULL;
+        const gql_val *w = gql_val_get(sub.args, "where", 5);
+        if (!mes_where_filter(&a, entity, w, &where, &msg)) {
+            gql_buf_free(&key);
+            return request_error(&a, sub.field_node, msg ? msg : "Invalid where.", errors_out);
+        }
+        g = gql_arena_calloc(&a, sizeof *g);
+        g->bus = b;
+        g->hash = h;
+        g->key = gql_arena_strndup(&a, key.data, key.len);
+        g->key_len = key.len;
+        g->doc = doc;
+        mes_doc_retain(doc);
+        g->op_name = op_name ? gql_arena_strdup(&a, op_name) : NULL;
+        g->sub = sub;
+        g->who = *who;
+        g->stream = stream;
+        g->where = where;
+        g->cursor = b->head[stream];
+        g->arena = a;   /* the arena's blocks move to the group; `a` is not used again */
+        sub_group **bucket = &b->table[h & (b->table_size - 1)];
+        g->chain = *bucket;
+        *bucket = g;
+        g->next = b->groups[stream];
+        if (g->next) g->next->prev = g;
+        b->groups[stream] = g;
+        b->ngroups++;
+    }
+    gql_buf_free(&key);
+
+    mes_sub *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->bus = b;
+    s->g = g;
+    s->sink = *sink;
+    s->user = user;
+    g->nall++;
+    b->nsubs++;
+    if (replay) {
+        s->last = after_seq;
+        list_push(&b->replaying, s);
+        pump_schedule(b, true);   /* the first page comes on the next loop turn */
+    } else {
+        s->last = g->cursor;
+        s->live = true;
+        list_push(&g->members, s);
+        g->nlive++;
+    }
+    return s;
+}
+
+void mes_unsubscribe(mes_sub *s) {
+    if (!s || s->dead) return;
+    kill_sub(s);
+    sweep(s->bus);
+}
+
+/* ---- the bus's life ----------------------------------------------------------- */
+
+static void free_handle(uv_handle_t *h) { free(h); }
+
+mes_bus *mes_bus_open(mes *m, char *err, size_t errlen) {
+    mes_bus *b = calloc(1, sizeof *b);
+    if (!b) abort();
+    b->m = m;
+    store_err serr = {0};
+    if (store_stream_heads(m->st, b->head, &serr)) {
+        snprintf(err, errlen, "cannot read the streams' heads: %s", serr.message);
+        free(b);
+        return NULL;
+    }
+    b->table_size = 1024;
+    b->table = calloc(b->table_size, sizeof *b->table);
+    b->idle = malloc(sizeof *b->idle);
+    b->timer = malloc(sizeof *b->timer);
+    if (!b->table || !b->idle || !b->timer) abort();
+    uv_idle_init(m->loop, b->idle);
+    uv_timer_init(m->loop, b->timer);
+    b->idle->data = b->timer->data = b;
+    /* neither keeps the loop alive by itself: subscribers' connections do */
+    uv_unref((uv_handle_t *)b->timer);
+    gql_arena_init(&b->page_arena, 65536);
+    gql_arena_init(&b->event_arena, 16384);
+    gql_buf_init(&b->out);
+    store_set_listener(m->st, on_heads, b);
+    return b;
+}
+
+void mes_bus_close(mes_bus *b) {
+    store_set_listener(b->m->st, NULL, NULL);
+    b->busy++;
+    for (int st = 0; st < STORE_STREAM_COUNT; st++)
+        for (sub_group *g = b->groups[st]; g; g = g->next) end_members(g, "server shutting down");
+    for (mes_sub *s = b->replaying; s; s = s->next) end_sub(s, "server shutting down");
+    b->busy--;
+    sweep(b);
+    uv_close((uv_handle_t *)b->idle, free_handle);
+    uv_close((uv_handle_t *)b->timer, free_handle);
+    gql_arena_free(&b->page_arena);
+    gql_arena_free(&b->event_arena);
+    gql_buf_free(&b->out);
+    free(b->table);
+    free(b);
+}
+
+void mes_bus_metrics(mes_bus *b, mes_metrics *out) {
+    out->subscriptions = b->nsubs;
+    out->subscription_groups = b->ngroups;
+    memcpy(out->events_published, b->published, sizeof out->events_published);
+    out->subscribers_dropped_slow = b->dropped_slow;
+    out->event_executions = b->executions;
+}

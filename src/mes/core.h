@@ -1,0 +1,71 @@
+/*
+ * core.h: what the service core's files (mes.c, docs.c, exec.c, auth.c,
+ * bus.c) share, never included by the domain or outside src/mes: the mes
+ * struct itself, the document cache, the token cache, and the bus's entry
+ * points for mes.c.
+ *
+ * Must never: hold anything a thread other than the loop's touches (the
+ * writer thread only ever sees a mutation's own job and its arena).
+ */
+#ifndef MES_CORE_H
+#define MES_CORE_H
+#include "mes_internal.h"
+
+/* ---- documents (docs.c) ---- */
+typedef struct mes_docs {
+    mes_doc **table;          /* hash chains, by text hash */
+    size_t table_size;        /* a power of two */
+    size_t count;             /* documents in the cache */
+    mes_doc *lru_head, *lru_tail;   /* most recently used first */
+} mes_docs;
+void mes_docs_init(mes_docs *d, size_t entries);
+void mes_docs_free(mes_docs *d);   /* drops the cache's references */
+/* The document's prepared form (execution needs it). */
+gql_prepared *mes_doc_prepared(const mes_doc *d);
+
+/* ---- tokens (auth.c) ---- */
+typedef struct mes_auth_entry mes_auth_entry;
+typedef struct mes_auth {
+    mes_auth_entry *slots;    /* open addressing on the token text hash */
+    size_t size, count;
+} mes_auth;
+void mes_auth_init(mes_auth *a);
+void mes_auth_free(mes_auth *a);
+
+/* ---- the event bus (bus.c) ---- */
+typedef struct mes_bus mes_bus;
+mes_bus *mes_bus_open(mes *m, char *err, size_t errlen);
+/* Ends every subscription ("server shutting down") and frees the bus. */
+void mes_bus_close(mes_bus *b);
+void mes_bus_metrics(mes_bus *b, mes_metrics *out);
+
+struct mes {
+    uv_loop_t *loop;
+    store *st;
+    mes_config cfg;
+    gql_schema *schema;
+    mes_plan_fn *planners;    /* by Mutation field index */
+    mes_docs docs;
+    mes_auth auth;
+    mes_bus *bus;
+    /* one arena and output buffer reused by queries (they finish inside
+       mes_execute); a query whose done callback runs another query takes
+       fresh ones */
+    gql_arena query_arena;
+    gql_buf query_out;
+    bool query_arena_busy;
+    uint64_t doc_hits, doc_misses, mutations, mutation_errors;
+    /* mutations whose job is with the writer; mes_close before store_close
+       leaves the service to them, and the last one frees it */
+    uint32_t in_flight;
+    bool closed;
+};
+
+/* Frees the service (mes.c); the bus is already gone. */
+void mes_free(mes *m);
+
+/* A deep copy of a JSON value into a (variables that must outlive the
+ * caller's buffer). NULL stays NULL. */
+gql_val *mes_val_copy(gql_arena *a, const gql_val *v);
+
+#endif

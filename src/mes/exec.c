@@ -1,0 +1,280 @@
+/*
+ * exec.c: running queries and mutations (mes_execute), and the two-pass
+ * mutation of mes_internal.h.
+ *
+ * A query runs at once, in an arena the service reuses. A mutation is
+ * planned on the loop (each root field's planner turns its coerced
+ * arguments into a write), its writes run as ONE store job on the writer
+ * thread (each in its own savepoint, in root field order), and after the
+ * commit it is executed for its answer, each resolver taking its write back
+ * with mes_ctx_write. A mutation has its own arena, which the loop leaves
+ * alone while the job runs.
+ *
+ * When the write queue is full (store_submit says EBUSY) every planned write
+ * fails with extensions.code "BUSY" and the mutation is answered at once, as
+ * a field error of each field that wanted to write: nothing was written, the
+ * client can see which fields to retry, and the answer keeps the shape any
+ * other failed write has.
+ *
+ * Must never: call into the engine on the writer thread (a prepared document
+ * is not thread safe), answer a mutation before its commit, or let the
+ * document go while a mutation still needs it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core.h"
+
+/* ---- values ------------------------------------------------------------- */
+
+gql_val *mes_val_copy(gql_arena *a, const gql_val *v) {
+    if (!v) return NULL;
+    gql_val *c = gql_arena_alloc(a, sizeof *c);
+    *c = *v;
+    switch (v->kind) {
+    case GQL_V_STRING:
+    case GQL_V_ENUM: c->u.str.s = gql_arena_strndup(a, v->u.str.s, v->u.str.len); break;
+    case GQL_V_LIST:
+        c->u.list.items = gql_arena_alloc(a, (v->u.list.count + 1) * sizeof *c->u.list.items);
+        for (uint32_t i = 0; i < v->u.list.count; i++) c->u.list.items[i] = mes_val_copy(a, v->u.list.items[i]);
+        break;
+    case GQL_V_OBJECT:
+        c->u.obj.cap = v->u.obj.count;
+        c->u.obj.members = gql_arena_alloc(a, (v->u.obj.count + 1) * sizeof *c->u.obj.members);
+        for (uint32_t i = 0; i < v->u.obj.count; i++) {
+            const gql_member *m = &v->u.obj.members[i];
+            c->u.obj.members[i] = (gql_member){gql_arena_strndup(a, m->key, m->key_len), m->key_len,
+                                               mes_val_copy(a, m->value)};
+        }
+        break;
+    default: break;
+    }
+    return c;
+}
+
+/* ---- writes: the domain's side ----------------------------------------- */
+
+bool mes_bind_mutation(mes *m, const char *field, mes_plan_fn plan) {
+    const gql_type *t = m->schema->mutation;
+    const gql_field *f = t ? gql_type_field(t, field, strlen(field)) : NULL;
+    if (!f) return false;
+    m->planners[f->index] = plan;
+    return true;
+}
+
+static mes_plan_fn planner_of(mes *m, const gql_field *f) {
+    return f->parent == m->schema->mutation ? m->planners[f->index] : NULL;
+}
+
+void mes_write_fail(mes_write *w, const char *code, const char *fmt, ...) {
+    w->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+}
+
+void mes_write_fail_store(mes_write *w, const store_err *err) {
+    const char *code = err->code == STORE_ENOTFOUND ? "NOT_FOUND"
+                       : err->code == STORE_EINPUT  ? "BAD_INPUT"
+                       : err->code == STORE_ECONFLICT ? "CONFLICT"
+                       : err->code == STORE_EBUSY     ? "BUSY"
+                                                      : "INTERNAL";
+    mes_write_fail(w, code, "%s", err->message[0] ? err->message : "the write failed");
+}
+
+mes_write *mes_ctx_write(mes_ctx *c, const gql_resolve_info *info) {
+    if (!c->writes || !info->path || info->path->prev) return NULL;   /* root fields only */
+    for (uint32_t i = 0; i < c->nwrites; i++)
+        if (strcmp(c->writes[i].response_key, info->path->key) == 0) return &c->writes[i];
+    return NULL;
+}
+
+gql_rv mes_write_error(mes_ctx *c, const mes_write *w) {
+    if (w && w->code) return gql_rv_error(gql_arena_strdup(c->arena, w->message), w->code);
+    if (w && w->skipped) return gql_rv_error("Not written: an earlier field of this mutation failed.", "INTERNAL");
+    return gql_rv_error("The write did not run.", "INTERNAL");
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+#define QUERY_OUT_KEEP (256u << 10)   /* the reused query buffer is given back past this */
+
+typedef struct mes_req {
+    mes *m;
+    gql_arena arena;
+    mes_ctx ctx;
+    mes_principal who;
+    mes_doc *doc;
+    const char *op_name;
+    const gql_val *vars;
+    mes_done_fn done;
+    void *user;
+    bool *stops;      /* per write: its failure ends the mutation (a non-null field) */
+} mes_req;
+
+static gql_exec_request request_of(mes_req *r) {
+    return (gql_exec_request){.doc = mes_doc_prepared(r->doc), .operation_name = r->op_name,
+                              .variables = r->vars, .context = &r->ctx, .arena = &r->arena};
+}
+
+/* The answer pass, then the end of the request. */
+static void answer(mes_req *r) {
+    gql_exec_request req = request_of(r);
+    gql_buf out;
+    gql_buf_init(&out);
+    gql_exec_status st = gql_execute(&req, &out);
+    if (st != GQL_EXEC_OK) r->m->mutation_errors++;
+    mes_result res = {.status = st, .json = out.data, .len = out.len};
+    r->done(r->user, &res);
+    gql_buf_free(&out);
+    mes_doc_release(r->doc);
+    gql_arena_free(&r->arena);
+    free(r);
+}
+
+/* Writer thread: every planned write in order, each in its own savepoint. */
+static int run_writes(store_tx *tx, void *arg, store_err *err) {
+    mes_req *r = arg;
+    bool stopped = false;
+    for (uint32_t i = 0; i < r->ctx.nwrites; i++) {
+        mes_write *w = &r->ctx.writes[i];
+        if (stopped) {
+            w->skipped = w->run != NULL;
+            continue;
+        }
+        if (w->run) {
+            store_savepoint sp;
+            if (store_tx_savepoint(tx, &sp, err)) return err->code;
+            store_err e = {0};
+            int rc = w->run(tx, w->arg, &e);
+            if (rc != STORE_OK && e.code == STORE_OK) store_set_err(&e, rc, "the write failed");
+            w->ran = true;
+            if (e.code != STORE_OK) {
+                if (store_tx_rollback(tx, &sp, err)) return err->code;
+                mes_write_fail_store(w, &e);
+            } else if (store_tx_release(tx, err)) {
+                return err->code;
+            }
+        }
+        if (w->code && r->stops[i]) stopped = true;
+    }
+    return STORE_OK;
+}
+
+/* Loop thread, after the commit (or the failure of the whole transaction:
+ * then no write of it is durable, and each says so). */
+static void writes_done(void *arg, const store_err *err) {
+    mes_req *r = arg;
+    mes *m = r->m;
+    if (err->code != STORE_OK)
+        for (uint32_t i = 0; i < r->ctx.nwrites; i++) {
+            mes_write *w = &r->ctx.writes[i];
+            if (w->ran && !w->code) mes_write_fail_store(w, err);
+        }
+    answer(r);
+    if (--m->in_flight == 0 && m->closed) mes_free(m);
+}
+
+static void run_mutation(mes *m, mes_req *r) {
+    m->mutations++;
+    gql_exec_request req = request_of(r);
+    gql_root_field_list roots;
+    if (gql_root_fields(&req, &roots, NULL) != GQL_EXEC_OK) {
+        answer(r);   /* execution gives the same request error */
+        return;
+    }
+    mes_write *writes = gql_arena_calloc(&r->arena, (roots.count + 1) * sizeof *writes);
+    r->stops = gql_arena_calloc(&r->arena, roots.count + 1);
+    uint32_t planned = 0, n = 0;
+    while (n < roots.count) {
+        const gql_root_field *f = &roots.fields[n];
+        mes_write *w = &writes[n];
+        bool non_null = f->field->type->kind == GQL_T_NON_NULL;
+        r->stops[n++] = non_null;
+        w->field = f->field;
+        w->response_key = f->response_key;
+        /* arguments that do not coerce: execution reports it */
+        if (!f->args) {
+            if (non_null) break;   /* graphql-js stops at this field: plan nothing after it */
+            continue;
+        }
+        mes_plan_fn plan = planner_of(m, f->field);
+        if (plan) plan(&r->ctx, f->args, w);
+        if (w->code) {
+            w->run = NULL;
+            if (non_null) break;
+        }
+        if (w->run) planned++;
+    }
+    r->ctx.writes = writes;
+    r->ctx.nwrites = n;
+    if (planned == 0) {
+        answer(r);
+        return;
+    }
+    int rc = store_submit(m->st, run_writes, writes_done, r);
+    if (rc == STORE_OK) {
+        m->in_flight++;
+        return;
+    }
+    store_err e;
+    if (rc == STORE_EBUSY) store_set_err(&e, rc, "The server is busy: too many writes are waiting. Try again.");
+    else store_set_err(&e, rc, "The server is shutting down.");
+    for (uint32_t i = 0; i < n; i++)
+        if (writes[i].run) {
+            writes[i].run = NULL;
+            mes_write_fail_store(&writes[i], &e);
+        }
+    answer(r);
+}
+
+void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_name, const gql_val *variables,
+                 mes_done_fn done, void *user) {
+    gql_prepared *p = mes_doc_prepared(doc);
+    const char *err;
+    const gql_definition *op = gql_select_operation(p, op_name, &m->query_arena, &err);
+    if (op && op->operation == GQL_OP_MUTATION) {
+        mes_req *r = calloc(1, sizeof *r);
+        if (!r) abort();
+        r->m = m;
+        gql_arena_init(&r->arena, 4096);
+        r->who = *who;
+        r->ctx = (mes_ctx){.m = m, .st = m->st, .who = &r->who, .arena = &r->arena};
+        r->doc = doc;
+        mes_doc_retain(doc);
+        r->op_name = op_name ? gql_arena_strdup(&r->arena, op_name) : NULL;
+        r->vars = mes_val_copy(&r->arena, variables);
+        r->done = done;
+        r->user = user;
+        run_mutation(m, r);
+        return;
+    }
+    /* a query (or a request error execution reports): at once, in the
+       reused arena and buffer unless a query is already running in them */
+    gql_arena own_arena, *a = &m->query_arena;
+    gql_buf own_out, *out = &m->query_out;
+    bool reused = !m->query_arena_busy;
+    if (reused) {
+        m->query_arena_busy = true;
+    } else {
+        gql_arena_init(a = &own_arena, 4096);
+        gql_buf_init(out = &own_out);
+    }
+    mes_ctx ctx = {.m = m, .st = m->st, .who = who, .arena = a};
+    gql_exec_request req = {.doc = p, .operation_name = op_name, .variables = variables, .context = &ctx, .arena = a};
+    out->len = 0;
+    gql_exec_status st = gql_execute(&req, out);
+    mes_result res = {.status = st, .json = out->data, .len = out->len};
+    done(user, &res);
+    if (reused) {
+        gql_arena_reset(a);
+        /* keep the buffer for the next query unless one answer made it huge */
+        if (out->cap > QUERY_OUT_KEEP) gql_buf_free(out);
+        m->query_arena_busy = false;
+    } else {
+        gql_arena_free(a);
+        gql_buf_free(out);
+    }
+}
