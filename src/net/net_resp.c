@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "net_internal.h"
 
 const char *net_status_reason(int status) {
@@ -44,6 +45,38 @@ const char *net_status_reason(int status) {
     }
 }
 
+void net_http_date(int64_t t, char out[30]) {
+    static const char days[7][4] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; /* 1970-01-01: Thursday */
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (t < 0) t = 0;
+    int64_t days_since = t / 86400, secs = t % 86400;
+    /* civil date from days since the epoch (H. Hinnant's algorithm): no
+     * gmtime, no locale, no time zone */
+    int64_t z = days_since + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    char tmp[64]; /* roomy: the compiler cannot see that every field fits its width */
+    snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[days_since % 7], (int)d, months[m - 1],
+             (int)(y % 10000), (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    memcpy(out, tmp, 29);
+    out[29] = 0;
+}
+
+const char *net_server_date(net_server *srv) {
+    int64_t now = srv->wall_s ? srv->wall_s(srv->wall_user) : (int64_t)time(NULL);
+    if (now != srv->date_sec || !srv->date[0]) {
+        srv->date_sec = now;
+        net_http_date(now, srv->date);
+    }
+    return srv->date;
+}
+
 void net_resp_header(net_req *r, const char *name, const char *value) {
     if (r->state != NET_R_WAITING) return;
     /* a CR or LF would let a value start a header of its own: cut there */
@@ -71,6 +104,8 @@ static void write_head(net_req *r, int status, const char *content_type, long lo
     bool close = closes(r);
     net_buf h = {0};
     net_buf_printf(&h, "HTTP/1.1 %d %s\r\n", status, net_status_reason(status));
+    /* RFC 9110 6.6.1: an origin server with a clock sends Date */
+    if (c) net_buf_printf(&h, "Date: %s\r\n", net_server_date(c->srv));
     if (content_type) net_buf_printf(&h, "Content-Type: %s\r\n", content_type);
     net_buf_append(&h, r->extra.p, r->extra.len);
     if (length >= 0) {
