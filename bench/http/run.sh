@@ -8,12 +8,12 @@
 # against mesd and against the baseline (graphql-js 16 + graphql-http on
 # node:http, the same SDL, the same 100 operations from memory). Prints req/s
 # and latency, writes bench/http/results.md.
-# Settings (environment): DURATION (10s), THREADS (2), CONNS (50), OPS (100),
+# Settings (environment): DURATION (10s), WARMUP (2s), THREADS (2), CONNS (50), OPS (100),
 # PORT (4100), NODE_PORT (4101), BUILD (build-release), ONLY (mesd|baseline).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
-DURATION=${DURATION:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-50} OPS=${OPS:-100}
+DURATION=${DURATION:-10s} WARMUP=${WARMUP:-2s} THREADS=${THREADS:-2} CONNS=${CONNS:-50} OPS=${OPS:-100}
 PORT=${PORT:-4100} NODE_PORT=${NODE_PORT:-4101} ONLY=${ONLY:-}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-http.XXXXXX)
@@ -36,6 +36,8 @@ bench() {
   esac
   echo "== $name $label: $(wc -c <<<"$check") bytes per answer; wrk -t$THREADS -c$CONNS -d$DURATION" >&2
   local log=$TMP/$name-$label.txt
+  # a short warm-up first (JIT, caches, allocator): both servers are measured warm
+  BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$HERE/post.lua" "$url" >/dev/null
   BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$HERE/post.lua" "$url" >"$log"
   sed -n '/Thread Stats/,/Transfer/p' "$log" >&2
   local r

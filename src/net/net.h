@@ -119,8 +119,9 @@ void net_server_set_wall_clock(net_server *srv, int64_t (*now_s)(void *user), vo
 /* What the core needs from the transport under a connection. */
 typedef struct net_io {
     /* Queue bytes for the peer; copy them before returning. Report them
-     * written with net_conn_written once the peer has taken them: until then
-     * they count against max_output_bytes. */
+     * written with net_conn_written once the peer has taken them (which may
+     * be before write returns, from inside it): until then they count
+     * against max_output_bytes. */
     void (*write)(void *io, const void *data, size_t len);
     /* Stop (true) or restart (false) reading: the core has enough input
      * buffered (pipeline full, WebSocket handshake not yet sent). */

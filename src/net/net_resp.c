@@ -93,6 +93,36 @@ static bool closes(const net_req *r) {
     return r->close_after || !r->keep_alive || !r->conn || r->conn->draining;
 }
 
+/* An answer's head: in a stack buffer, moved to the heap only if it
+ * outgrows it (big extra headers). */
+typedef struct head {
+    char *p;
+    size_t len, cap;
+    char stack[512];
+} head;
+
+static void head_append(head *h, const char *s, size_t n) {
+    if (h->len + n > h->cap) {
+        size_t cap = (h->len + n) * 2;
+        char *p = net_xmalloc(cap);
+        memcpy(p, h->p, h->len);
+        if (h->p != h->stack) free(h->p);
+        h->p = p;
+        h->cap = cap;
+    }
+    memcpy(h->p + h->len, s, n);
+    h->len += n;
+}
+static void buf_str(head *h, const char *s) { head_append(h, s, strlen(s)); }
+
+/* Decimal digits of v in num (24 bytes); returns where they start. */
+static const char *fmt_uint(char num[24], unsigned long long v) {
+    char *p = num + 23;
+    *p = 0;
+    do *--p = (char)('0' + v % 10); while (v /= 10);
+    return p;
+}
+
 /* Status line and headers. length < 0: a stream (chunked when possible). */
 static void write_head(net_req *r, int status, const char *content_type, long long length) {
     net_conn *c = r->conn;
@@ -102,24 +132,41 @@ static void write_head(net_req *r, int status, const char *content_type, long lo
     }
     if (length < 0 && r->minor == 0) r->close_after = true; /* HTTP/1.0: the end is the close */
     bool close = closes(r);
-    net_buf h = {0};
-    net_buf_printf(&h, "HTTP/1.1 %d %s\r\n", status, net_status_reason(status));
+    /* plain appends, no printf: this runs once per answer */
+    head h;
+    h.p = h.stack, h.len = 0, h.cap = sizeof h.stack;
+    char num[24];
+    buf_str(&h, "HTTP/1.1 ");
+    buf_str(&h, fmt_uint(num, status >= 100 && status <= 999 ? (unsigned long long)status : 500));
+    buf_str(&h, " ");
+    buf_str(&h, net_status_reason(status));
     /* RFC 9110 6.6.1: an origin server with a clock sends Date */
-    if (c) net_buf_printf(&h, "Date: %s\r\n", net_server_date(c->srv));
-    if (content_type) net_buf_printf(&h, "Content-Type: %s\r\n", content_type);
-    net_buf_append(&h, r->extra.p, r->extra.len);
+    if (c) {
+        buf_str(&h, "\r\nDate: ");
+        buf_str(&h, net_server_date(c->srv));
+    }
+    if (content_type) {
+        buf_str(&h, "\r\nContent-Type: ");
+        buf_str(&h, content_type);
+    }
+    buf_str(&h, "\r\n");
+    head_append(&h, r->extra.p, r->extra.len);
     if (length >= 0) {
-        if (status != 204 && status != 304 && status >= 200) net_buf_printf(&h, "Content-Length: %lld\r\n", length);
+        if (status != 204 && status != 304 && status >= 200) {
+            buf_str(&h, "Content-Length: ");
+            buf_str(&h, fmt_uint(num, (unsigned long long)length));
+            buf_str(&h, "\r\n");
+        }
     } else if (r->minor >= 1) {
-        net_buf_printf(&h, "Transfer-Encoding: chunked\r\n");
+        buf_str(&h, "Transfer-Encoding: chunked\r\n");
         r->chunked = true;
     }
-    if (close) net_buf_printf(&h, "Connection: close\r\n");
-    else if (r->minor == 0) net_buf_printf(&h, "Connection: keep-alive\r\n");
-    net_buf_append(&h, "\r\n", 2);
+    if (close) buf_str(&h, "Connection: close\r\n");
+    else if (r->minor == 0) buf_str(&h, "Connection: keep-alive\r\n");
+    buf_str(&h, "\r\n");
     if (close) r->close_after = true;
     net_req_emit(r, h.p, h.len);
-    net_buf_free(&h);
+    if (h.p != h.stack) free(h.p);
 }
 
 void net_req_release(net_req *r) {

@@ -542,6 +542,25 @@ static void test_date_header(void **state) {
     th_done(&t);
 }
 
+static void test_big_extra_headers(void **state) {
+    /* a head bigger than the core's stack buffer for it */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    th_feed(&t, "GET /a HTTP/1.1\r\n\r\n");
+    char v[1500];
+    memset(v, 'v', sizeof v - 1);
+    v[sizeof v - 1] = 0;
+    net_resp_header(t.held[0], "X-One", v);
+    net_resp_header(t.held[0], "X-Two", v);
+    net_resp_send(t.held[0], 299, "text/plain", "ok", 2);
+    char want[3200];
+    snprintf(want, sizeof want, "HTTP/1.1 299 Unknown\r\n" TH_DATE "Content-Type: text/plain\r\nX-One: %s\r\nX-Two: %s\r\n"
+             "Content-Length: 2\r\n\r\nok", v, v);
+    assert_string_equal(t.out, want);
+    th_done(&t);
+}
+
 static void test_path_decoded(void **state) {
     static const char *const cases[][3] = {
         /* target, path as sent, decoded */
@@ -593,6 +612,7 @@ int main(void) {
         cmocka_unit_test(test_input_is_copied_when_kept),
         cmocka_unit_test(test_date_header),
         cmocka_unit_test(test_path_decoded),
+        cmocka_unit_test(test_big_extra_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
