@@ -4,7 +4,8 @@
 # subscriber (the server's VmRSS before and after), then one processCreate
 # and p50/p99 of the time until each subscriber has the event; against mesd
 # and against a Node baseline (graphql-ws useServer on ws, same SDL) in the
-# same run. Writes bench/fanout/results.md.
+# same run. Writes bench/fanout/results.md and the FANOUT section of
+# bench/RESULTS.md.
 # Settings (environment): N (10000), PROCS (4), PORT (4200), NODE_PORT (4201),
 # BUILD (build-release), ONLY (mesd|baseline).
 set -euo pipefail
@@ -63,3 +64,5 @@ fi
   echo "Targets: p99 under 100 ms, at most 8 KiB (8192 bytes) per idle subscriber."
 } >"$OUT"
 cat "$OUT"
+# a partial run (ONLY) is not the record
+[ -n "$ONLY" ] || results_section FANOUT 'Subscription fanout (`bench/fanout/run.sh`)' "$OUT"

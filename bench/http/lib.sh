@@ -21,6 +21,12 @@ build_release() {
     cmake -S "$BENCH_ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
   cmake --build "$BUILD" -j2 --target mesd >/dev/null
+  # the transport alone (bench/http/net_only.c), linked from the same libraries
+  local src=$BENCH_ROOT/bench/http/net_only.c
+  if [ ! -x "$BUILD/net_only" ] || [ "$src" -nt "$BUILD/net_only" ] || [ "$BUILD/libmesd_core.a" -nt "$BUILD/net_only" ]; then
+    cc -O2 -std=gnu17 -I"$BENCH_ROOT/src/net" -I/usr/share/include/llhttp "$src" "$BUILD/libmesd_core.a" \
+      "$BUILD/libgql.a" "$BUILD/libllhttp.a" -luv -lsqlite3 -lcrypto -lpthread -lm -o "$BUILD/net_only"
+  fi
 }
 
 need_wrk() {
@@ -73,3 +79,19 @@ stop_all() {
 }
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# results_section NAME TITLE FILE: replace the NAME section of bench/RESULTS.md
+# (between <!-- NAME:BEGIN --> and <!-- NAME:END -->, appended when missing)
+# with TITLE as its heading and FILE's text without its first heading.
+results_section() {
+  node -e '
+    const fs = require("fs");
+    const [name, title, file, results] = process.argv.slice(1);
+    const body = fs.readFileSync(file, "utf8").replace(/^# .*\n+/, "").trim();
+    const section = `<!-- ${name}:BEGIN -->\n## ${title}\n\n${body}\n<!-- ${name}:END -->`;
+    let text = fs.existsSync(results) ? fs.readFileSync(results, "utf8") : "# Benchmark results\n";
+    const re = new RegExp(`<!-- ${name}:BEGIN -->[\\s\\S]*<!-- ${name}:END -->`);
+    text = re.test(text) ? text.replace(re, () => section) : text.trimEnd() + "\n\n\n" + section + "\n";
+    fs.writeFileSync(results, text);
+  ' "$1" "$2" "$3" "$BENCH_ROOT/bench/RESULTS.md"
+}

@@ -7,14 +7,17 @@
 #   B: { operations { id externalId name updatedAt consumedSerials { id name externalId } } }
 # against mesd and against the baseline (graphql-js 16 + graphql-http on
 # node:http, the same SDL, the same 100 operations from memory). Prints req/s
-# and latency, writes bench/http/results.md.
+# and latency, writes bench/http/results.md and the HTTP section of bench/RESULTS.md.
 # Settings (environment): DURATION (10s), WARMUP (2s), THREADS (2), CONNS (50), OPS (100),
-# PORT (4100), NODE_PORT (4101), BUILD (build-release), ONLY (mesd|baseline).
+# PORT (4100), NODE_PORT (4101), NET_PORT (4102), BUILD (build-release),
+# ONLY (mesd|net|baseline: one server instead of all three).
+# A third server, net-only (bench/http/net_only.c: src/net answering a fixed
+# body), shows the transport's own ceiling on the machine.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 DURATION=${DURATION:-10s} WARMUP=${WARMUP:-2s} THREADS=${THREADS:-2} CONNS=${CONNS:-50} OPS=${OPS:-100}
-PORT=${PORT:-4100} NODE_PORT=${NODE_PORT:-4101} ONLY=${ONLY:-}
+PORT=${PORT:-4100} NODE_PORT=${NODE_PORT:-4101} NET_PORT=${NET_PORT:-4102} ONLY=${ONLY:-}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-http.XXXXXX)
 trap 'stop_all; rm -rf "$TMP"' EXIT
@@ -49,7 +52,7 @@ bench() {
   ' "$r" "$name" "$label")")
 }
 
-if [ "$ONLY" != baseline ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = mesd ]; then
   mkdir -p "$TMP/mesd"
   mesd_start "$TMP/mesd" "$PORT"
   node "$HERE/deploy.mjs" "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$OPS" >&2
@@ -58,7 +61,16 @@ if [ "$ONLY" != baseline ]; then
   MESD_RSS=$(rss_kib "$MESD_PID")
   stop_pid "$MESD_PID"
 fi
-if [ "$ONLY" != mesd ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = net ]; then
+  # the transport's ceiling on this machine: src/net answering a fixed body
+  "$BUILD/net_only" "$NET_PORT" >"$TMP/net_only.log" 2>&1 &
+  NET_PID=$!
+  BENCH_PIDS+=("$NET_PID")
+  wait_http "http://127.0.0.1:$NET_PORT/"
+  bench net-only "http://127.0.0.1:$NET_PORT/graphql" "" "$Q_TYPENAME" typename
+  stop_pid "$NET_PID"
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = baseline ]; then
   BENCH_TOKEN=bench node_start "$TMP/baseline.log" "$HERE/baseline.mjs" "$NODE_PORT" "$OPS"
   wait_http "http://127.0.0.1:$NODE_PORT/healthz"
   bench baseline "http://127.0.0.1:$NODE_PORT/graphql" bench "$Q_TYPENAME" typename
@@ -81,3 +93,5 @@ fi
   echo "Targets (2 cores, wrk sharing them): 80,000 req/s for typename, 10,000 req/s for operations."
 } >"$OUT"
 cat "$OUT"
+# a partial run (ONLY) is not the record
+[ -n "$ONLY" ] || results_section HTTP 'GraphQL over HTTP (`bench/http/run.sh`)' "$OUT"
