@@ -93,9 +93,13 @@ static int on_url_complete(llhttp_t *p) {
     return 0;
 }
 
+/* Trailer fields (after a chunked body) reach the same callbacks once the
+ * headers are done: they are counted against the header limit and dropped,
+ * as the request's views already point into raw, which must not grow. */
 static int on_header_field(llhttp_t *p, const char *at, size_t len) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return add_header_bytes(c, len + 4);
     if (c->hdr_state != 1) {
         if (r->nhpos == r->hpos_cap) {
             r->hpos_cap = r->hpos_cap ? r->hpos_cap * 2 : 16;
@@ -111,6 +115,7 @@ static int on_header_field(llhttp_t *p, const char *at, size_t len) {
 static int on_header_field_complete(llhttp_t *p) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return 0;
     net_hdr_pos *h = &r->hpos[r->nhpos - 1];
     h->name_len = r->raw.len - h->name_off;
     net_buf_append(&r->raw, "", 1);
@@ -121,6 +126,7 @@ static int on_header_field_complete(llhttp_t *p) {
 
 static int on_header_value(llhttp_t *p, const char *at, size_t len) {
     net_conn *c = CONN(p);
+    if (c->cur->headers_done) return add_header_bytes(c, len);
     net_buf_append(&c->cur->raw, at, len);
     return add_header_bytes(c, len);
 }
@@ -128,6 +134,7 @@ static int on_header_value(llhttp_t *p, const char *at, size_t len) {
 static int on_header_value_complete(llhttp_t *p) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return 0;
     net_hdr_pos *h = &r->hpos[r->nhpos - 1];
     size_t end = r->raw.len;
     while (end > h->value_off && (r->raw.p[end - 1] == ' ' || r->raw.p[end - 1] == '\t')) end--;
@@ -287,6 +294,11 @@ static int on_headers_complete(llhttp_t *p) {
         r->headers[i] = (net_kv){r->raw.p + h->name_off, r->raw.p + h->value_off, h->name_len, h->value_len};
     }
     r->nheaders = r->nhpos;
+    /* the positions were for building the views: a long request (a stream)
+     * should not keep them */
+    free(r->hpos);
+    r->hpos = NULL;
+    r->hpos_cap = 0;
     split_target(r);
     if (llhttp_get_http_major(p) != 1) return refuse(c, 505, "HTTP version not supported\n");
     const char *expect = net_req_header(r, "Expect");

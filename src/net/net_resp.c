@@ -102,6 +102,7 @@ typedef struct head {
 } head;
 
 static void head_append(head *h, const char *s, size_t n) {
+    if (!n) return; /* s may be NULL then (no extra headers) */
     if (h->len + n > h->cap) {
         size_t cap = (h->len + n) * 2;
         char *p = net_xmalloc(cap);
@@ -151,6 +152,7 @@ static void write_head(net_req *r, int status, const char *content_type, long lo
     }
     buf_str(&h, "\r\n");
     head_append(&h, r->extra.p, r->extra.len);
+    net_buf_free(&r->extra); /* sent: a stream's request lives on without it */
     if (length >= 0) {
         if (status != 204 && status != 304 && status >= 200) {
             buf_str(&h, "Content-Length: ");

@@ -55,8 +55,17 @@ static void on_request(net_req *r, void *u) {
     fz *f = u;
     f->nreq++;
     /* touch everything the application may read */
-    for (size_t i = 0; i < net_req_param_count(r); i++) CHECK(net_req_param_at(r, i)->name);
-    for (size_t i = 0; i < net_req_header_count(r); i++) CHECK(net_req_header_at(r, i)->value);
+    /* read the bytes, not just the pointers: ASan must see a view into freed memory */
+    for (size_t i = 0; i < net_req_header_count(r); i++) {
+        const net_kv *kv = net_req_header_at(r, i);
+        CHECK(strlen(kv->name) == kv->name_len && strlen(kv->value) <= kv->value_len);
+    }
+    for (size_t i = 0; i < net_req_param_count(r); i++) {
+        const net_kv *kv = net_req_param_at(r, i);
+        CHECK(strlen(kv->name) <= kv->name_len && strlen(kv->value) <= kv->value_len);
+    }
+    (void)net_req_header(r, "Host");
+    CHECK(strlen(net_req_target(r)) >= strlen(net_req_path(r)));
     size_t bl;
     const char *b = net_req_body(r, &bl);
     CHECK(b[bl] == 0);

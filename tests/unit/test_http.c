@@ -542,6 +542,38 @@ static void test_date_header(void **state) {
     th_done(&t);
 }
 
+static void test_chunked_trailers(void **state) {
+    /* trailers are dropped (the headers stay as they were) but count
+     * against the header limit */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    char req[2048], pad[700];
+    memset(pad, 't', sizeof pad - 1);
+    pad[sizeof pad - 1] = 0;
+    snprintf(req, sizeof req, "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "3\r\nabc\r\n0\r\nX-Trailer: %s\r\nX-Two: 2\r\n\r\n", pad);
+    th_feed(&t, req);
+    assert_int_equal(t.nheld, 1);
+    net_req *r = t.held[0];
+    assert_string_equal(net_req_header(r, "Host"), "h");
+    assert_string_equal(net_req_header(r, "transfer-encoding"), "chunked");
+    assert_null(net_req_header(r, "X-Trailer"));
+    assert_int_equal(net_req_header_count(r), 2);
+    size_t bl;
+    assert_string_equal(net_req_body(r, &bl), "abc");
+    net_resp_send(r, 200, NULL, NULL, 0);
+    th_done(&t);
+
+    net_config cfg;
+    net_config_defaults(&cfg);
+    cfg.max_header_bytes = 512;
+    th_init_cfg(&t, &cfg);
+    th_feed(&t, req);
+    assert_out_has(&t, "HTTP/1.1 431 ");
+    th_done(&t);
+}
+
 static void test_big_extra_headers(void **state) {
     /* a head bigger than the core's stack buffer for it */
     th t;
@@ -613,6 +645,7 @@ int main(void) {
         cmocka_unit_test(test_date_header),
         cmocka_unit_test(test_path_decoded),
         cmocka_unit_test(test_big_extra_headers),
+        cmocka_unit_test(test_chunked_trailers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
