@@ -110,14 +110,18 @@ const net_metrics *net_server_metrics(const net_server *srv);
  * tests set their own. */
 void net_server_set_clock(net_server *srv, uint64_t (*now_ms)(void *user), void *user);
 uint64_t net_server_now(const net_server *srv);
+/* The wall clock for the Date header (seconds since the epoch). Default
+ * time(); tests set their own. */
+void net_server_set_wall_clock(net_server *srv, int64_t (*now_s)(void *user), void *user);
 
 /* ---- connections (the glue's side) ------------------------------------ */
 
 /* What the core needs from the transport under a connection. */
 typedef struct net_io {
     /* Queue bytes for the peer; copy them before returning. Report them
-     * written with net_conn_written once the peer has taken them: until then
-     * they count against max_output_bytes. */
+     * written with net_conn_written once the peer has taken them (which may
+     * be before write returns, from inside it): until then they count
+     * against max_output_bytes. */
     void (*write)(void *io, const void *data, size_t len);
     /* Stop (true) or restart (false) reading: the core has enough input
      * buffered (pipeline full, WebSocket handshake not yet sent). */
@@ -163,6 +167,10 @@ typedef struct net_kv {
 const char *net_req_method(const net_req *r);      /* "GET", "POST", … */
 const char *net_req_target(const net_req *r);      /* as sent: "/graphql?query=…" */
 const char *net_req_path(const net_req *r);        /* the target before '?', not decoded */
+/* The path percent-decoded, for routing ("/graph%71l" is "/graphql"). '+'
+ * stays '+' (form decoding is for the query), a '%' without two hex digits
+ * stays as sent, and so does "%00": the result is always a whole C string. */
+const char *net_req_path_decoded(const net_req *r);
 const char *net_req_query_string(const net_req *r);/* after '?', not decoded; "" when none */
 /* Query parameters, percent- and '+'-decoded, in order. */
 size_t net_req_param_count(const net_req *r);
@@ -272,6 +280,11 @@ void net_ws_set_user(net_ws *ws, void *user);
 void net_ws_accept_key(const char *key, size_t len, char out[29]);
 bool net_ws_close_code_valid(int code);
 bool net_utf8_valid(const void *data, size_t len);
+
+/* An HTTP date (RFC 9110 IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT") for
+ * seconds since the epoch. Every answer with a status line carries one (the
+ * server makes it at most once a second). */
+void net_http_date(int64_t unix_seconds, char out[30]);
 
 /* ---- the libuv glue (net_uv.c) ------------------------------------------ */
 

@@ -33,6 +33,34 @@ const char *net_conn_peer(const net_conn *c) { return c->peer; }
 size_t net_conn_out_total(const net_conn *c) { return c->io_pending + c->out.len + c->slot_bytes; }
 size_t net_conn_pending(const net_conn *c) { return net_conn_out_total(c); }
 
+/* Drop the first n input bytes: a borrowed view just moves on (the caller's
+ * bytes are const), an owned buffer shifts. */
+void net_conn_in_consume(net_conn *c, size_t n) {
+    if (!c->in_borrowed) {
+        net_buf_consume(&c->in, n);
+        return;
+    }
+    if (n > c->in.len) n = c->in.len;
+    c->in.p += n;
+    c->in.len -= n;
+}
+
+/* Make the input ours: copy a borrowed view's remaining bytes (exactly, an
+ * idle connection should not keep a big buffer for a few bytes). */
+static void in_own(net_conn *c) {
+    if (!c->in_borrowed) return;
+    const char *rest = c->in.p;
+    size_t n = c->in.len;
+    c->in = (net_buf){0};
+    c->in_borrowed = false;
+    if (n) {
+        c->in.p = net_xmalloc(n);
+        c->in.cap = n;
+        memcpy(c->in.p, rest, n);
+        c->in.len = n;
+    }
+}
+
 void net_conn_emit(net_conn *c, const void *data, size_t len) {
     if (c->closing) return;
     net_buf_append(&c->out, data, len);
@@ -138,7 +166,7 @@ static void conn_finish(net_conn *c) {
     }
     net_ws_gone(c);
     llhttp_reset(&c->parser);
-    net_buf_free(&c->in);
+    if (!c->in_borrowed) net_buf_free(&c->in);
     net_buf_free(&c->out);
     free(c);
 }
@@ -168,6 +196,11 @@ void net_conn_leave(net_conn *c) {
         c->out.len = 0;
         c->io.write(c->io_user, c->out.p, n);
     }
+    /* the transport copied the output, and what is left of a borrowed input
+     * is copied now: between calls a connection keeps only what it must */
+    net_buf_free(&c->out);
+    if (c->in_borrowed) in_own(c);
+    else if (!c->in.len) net_buf_free(&c->in);
     if (!c->closing && net_conn_out_total(c) > c->srv->cfg.max_output_bytes) {
         c->srv->m.closed_output_cap++;
         net_log(c->srv, "warn", "output_cap", "peer=%s pending=%zu cap=%zu: slow reader, connection closed",
@@ -190,7 +223,17 @@ void net_conn_feed(net_conn *c, const void *data, size_t len) {
     net_conn_enter(c);
     c->srv->m.bytes_in += len;
     c->last_activity = net_server_now(c->srv);
-    if (!c->closing && !(c->stop_parsing && !c->ws_mode)) net_buf_append(&c->in, data, len);
+    if (!c->closing && !(c->stop_parsing && !c->ws_mode) && len) {
+        if (!c->in.len && !c->in_borrowed && c->depth == 1) {
+            /* nothing waiting: parse the caller's bytes where they are */
+            if (c->in.p) net_buf_free(&c->in);
+            c->in = (net_buf){.p = (char *)data, .len = len};
+            c->in_borrowed = true;
+        } else {
+            in_own(c); /* a feed inside a callback: the view it would extend is not ours */
+            net_buf_append(&c->in, data, len);
+        }
+    }
     net_conn_leave(c);
 }
 

@@ -93,9 +93,13 @@ static int on_url_complete(llhttp_t *p) {
     return 0;
 }
 
+/* Trailer fields (after a chunked body) reach the same callbacks once the
+ * headers are done: they are counted against the header limit and dropped,
+ * as the request's views already point into raw, which must not grow. */
 static int on_header_field(llhttp_t *p, const char *at, size_t len) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return add_header_bytes(c, len + 4);
     if (c->hdr_state != 1) {
         if (r->nhpos == r->hpos_cap) {
             r->hpos_cap = r->hpos_cap ? r->hpos_cap * 2 : 16;
@@ -111,6 +115,7 @@ static int on_header_field(llhttp_t *p, const char *at, size_t len) {
 static int on_header_field_complete(llhttp_t *p) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return 0;
     net_hdr_pos *h = &r->hpos[r->nhpos - 1];
     h->name_len = r->raw.len - h->name_off;
     net_buf_append(&r->raw, "", 1);
@@ -121,6 +126,7 @@ static int on_header_field_complete(llhttp_t *p) {
 
 static int on_header_value(llhttp_t *p, const char *at, size_t len) {
     net_conn *c = CONN(p);
+    if (c->cur->headers_done) return add_header_bytes(c, len);
     net_buf_append(&c->cur->raw, at, len);
     return add_header_bytes(c, len);
 }
@@ -128,6 +134,7 @@ static int on_header_value(llhttp_t *p, const char *at, size_t len) {
 static int on_header_value_complete(llhttp_t *p) {
     net_conn *c = CONN(p);
     net_req *r = c->cur;
+    if (r->headers_done) return 0;
     net_hdr_pos *h = &r->hpos[r->nhpos - 1];
     size_t end = r->raw.len;
     while (end > h->value_off && (r->raw.p[end - 1] == ' ' || r->raw.p[end - 1] == '\t')) end--;
@@ -145,15 +152,17 @@ static int hexval(int ch) {
     return -1;
 }
 
-/* Percent- and '+'-decode s[0..n) in place (the result is never longer);
- * a '%' not followed by two hex digits stays as it is. Returns the new length. */
-static size_t form_decode(char *s, size_t n) {
+/* Percent-decode s[0..n) in place (the result is never longer); a '%' not
+ * followed by two hex digits stays as it is. form: '+' is a space too (query
+ * strings); otherwise "%00" stays as sent, so a path is never cut short.
+ * Returns the new length. */
+static size_t pct_decode(char *s, size_t n, bool form) {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (s[i] == '+') s[o++] = ' ';
+        if (form && s[i] == '+') s[o++] = ' ';
         else if (s[i] == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-                 (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+                 (lo = hexval((unsigned char)s[i + 2])) >= 0 && (form || hi || lo)) {
             s[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else s[o++] = s[i];
@@ -162,13 +171,13 @@ static size_t form_decode(char *s, size_t n) {
     return o;
 }
 
-/* target → path, query string and decoded parameters. The target copy holds
- * path, query string and the decoded pairs one after the other. */
+/* target → path, decoded path, query string and decoded parameters. The
+ * target copy holds them one after the other. */
 static void split_target(net_req *r) {
     const char *t = r->raw.p + r->url_off;
     size_t tl = strlen(t);
-    /* target NUL path NUL query NUL then pairs decoded in place: at most 2 tl + 3 + pairs */
-    char *buf = net_xmalloc(3 * tl + 8);
+    /* target NUL path NUL decoded path NUL query NUL pairs NUL: each at most tl */
+    char *buf = net_xmalloc(5 * tl + 8);
     memcpy(buf, t, tl + 1);
     r->target = buf;
     const char *q = memchr(t, '?', tl);
@@ -177,7 +186,11 @@ static void split_target(net_req *r) {
     memcpy(path, t, pl);
     path[pl] = 0;
     r->path = path;
-    char *query = path + pl + 1;
+    char *decoded = path + pl + 1;
+    memcpy(decoded, path, pl + 1);
+    r->path_decoded = decoded;
+    size_t dl = pct_decode(decoded, pl, false);
+    char *query = decoded + dl + 1;
     size_t ql = q ? tl - pl - 1 : 0;
     memcpy(query, q ? q + 1 : "", ql);
     query[ql] = 0;
@@ -201,12 +214,12 @@ static void split_target(net_req *r) {
             if (eq) {
                 *eq = 0;
                 kv->value = eq + 1;
-                kv->value_len = form_decode(eq + 1, (size_t)(e - eq - 1));
+                kv->value_len = pct_decode(eq + 1, (size_t)(e - eq - 1), true);
             } else {
                 kv->value = e; /* "" */
                 kv->value_len = 0;
             }
-            kv->name_len = form_decode(s, strlen(s));
+            kv->name_len = pct_decode(s, strlen(s), true);
         }
         if (!amp) break;
         s = amp + 1;
@@ -281,6 +294,11 @@ static int on_headers_complete(llhttp_t *p) {
         r->headers[i] = (net_kv){r->raw.p + h->name_off, r->raw.p + h->value_off, h->name_len, h->value_len};
     }
     r->nheaders = r->nhpos;
+    /* the positions were for building the views: a long request (a stream)
+     * should not keep them */
+    free(r->hpos);
+    r->hpos = NULL;
+    r->hpos_cap = 0;
     split_target(r);
     if (llhttp_get_http_major(p) != 1) return refuse(c, 505, "HTTP version not supported\n");
     const char *expect = net_req_header(r, "Expect");
@@ -375,13 +393,13 @@ bool net_http_process(net_conn *c) {
     const char *pos = llhttp_get_error_pos(&c->parser);
     size_t used = pos && pos >= c->in.p && pos <= c->in.p + c->in.len ? (size_t)(pos - c->in.p) : c->in.len;
     if (err == HPE_PAUSED) {
-        net_buf_consume(&c->in, used);
+        net_conn_in_consume(c, used);
         if (c->stop_parsing) c->in.len = 0;
         else c->parse_paused = true;
         return true;
     }
     if (err == HPE_PAUSED_UPGRADE) {
-        net_buf_consume(&c->in, used);
+        net_conn_in_consume(c, used);
         net_req *last = c->tail;
         if (last && last->is_ws) {
             c->upgraded = true; /* what follows is WebSocket frames, for after the 101 */
@@ -429,6 +447,7 @@ void net_http_tick(net_conn *c, uint64_t now) {
 const char *net_req_method(const net_req *r) { return r->method; }
 const char *net_req_target(const net_req *r) { return r->target; }
 const char *net_req_path(const net_req *r) { return r->path; }
+const char *net_req_path_decoded(const net_req *r) { return r->path_decoded; }
 const char *net_req_query_string(const net_req *r) { return r->query; }
 size_t net_req_param_count(const net_req *r) { return r->nparams; }
 const net_kv *net_req_param_at(const net_req *r, size_t i) { return i < r->nparams ? &r->params[i] : NULL; }

@@ -27,6 +27,11 @@ char *net_xstrdup(const char *s);
 
 struct net_server {
     net_config cfg;
+    /* the Date header's value, made at most once a second */
+    int64_t (*wall_s)(void *user);
+    void *wall_user;
+    int64_t date_sec;
+    char date[32];
     net_handlers h;
     net_metrics m;
     uint64_t (*now_ms)(void *user);
@@ -64,6 +69,7 @@ struct net_req {
     size_t nhpos, hpos_cap;
     const char *method;
     char *target, *path, *query;
+    char *path_decoded; /* the path percent-decoded (see net_req_path_decoded) */
     net_kv *headers, *params;
     size_t nheaders, nparams;
     char **protos;
@@ -118,7 +124,12 @@ struct net_conn {
     char peer[64];
     bool ws_mode;
     llhttp_t parser;
-    net_buf in;          /* input not yet parsed */
+    /* input not yet parsed. While in_borrowed it is a view of the caller's
+     * bytes (net_conn_feed parses them where they are); whatever is left
+     * when the call returns is copied, so the transport may reuse its read
+     * buffer. An idle connection holds no input buffer at all. */
+    net_buf in;
+    bool in_borrowed;
     bool parse_paused;   /* llhttp paused: pipeline full */
     bool upgraded;       /* a WebSocket handshake was parsed: HTTP parsing is over */
     bool stop_parsing;   /* error, Connection: close, EOF or shutdown: ignore input */
@@ -145,6 +156,7 @@ void net_conn_enter(net_conn *c);
 void net_conn_leave(net_conn *c); /* does the deferred work; may free c */
 void net_conn_close(net_conn *c, bool graceful, const char *reason);
 void net_conn_emit(net_conn *c, const void *data, size_t len); /* straight to the output */
+void net_conn_in_consume(net_conn *c, size_t n);                /* drop the first n input bytes */
 void net_req_emit(net_req *r, const void *data, size_t len);   /* in the request's turn */
 void net_req_release(net_req *r);                               /* the final call was made */
 size_t net_conn_out_total(const net_conn *c);
@@ -159,6 +171,7 @@ void net_http_tick(net_conn *c, uint64_t now);
 
 /* net_resp.c */
 const char *net_status_reason(int status);
+const char *net_server_date(net_server *srv); /* "Sun, 06 Nov 1994 08:49:37 GMT", now */
 void net_resp_error(net_req *r, int status, const char *text); /* plain text, Connection: close */
 
 /* net_ws.c */

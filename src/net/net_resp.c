@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "net_internal.h"
 
 const char *net_status_reason(int status) {
@@ -44,6 +45,38 @@ const char *net_status_reason(int status) {
     }
 }
 
+void net_http_date(int64_t t, char out[30]) {
+    static const char days[7][4] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"}; /* 1970-01-01: Thursday */
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (t < 0) t = 0;
+    int64_t days_since = t / 86400, secs = t % 86400;
+    /* civil date from days since the epoch (H. Hinnant's algorithm): no
+     * gmtime, no locale, no time zone */
+    int64_t z = days_since + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    char tmp[64]; /* roomy: the compiler cannot see that every field fits its width */
+    snprintf(tmp, sizeof tmp, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[days_since % 7], (int)d, months[m - 1],
+             (int)(y % 10000), (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    memcpy(out, tmp, 29);
+    out[29] = 0;
+}
+
+const char *net_server_date(net_server *srv) {
+    int64_t now = srv->wall_s ? srv->wall_s(srv->wall_user) : (int64_t)time(NULL);
+    if (now != srv->date_sec || !srv->date[0]) {
+        srv->date_sec = now;
+        net_http_date(now, srv->date);
+    }
+    return srv->date;
+}
+
 void net_resp_header(net_req *r, const char *name, const char *value) {
     if (r->state != NET_R_WAITING) return;
     /* a CR or LF would let a value start a header of its own: cut there */
@@ -60,6 +93,37 @@ static bool closes(const net_req *r) {
     return r->close_after || !r->keep_alive || !r->conn || r->conn->draining;
 }
 
+/* An answer's head: in a stack buffer, moved to the heap only if it
+ * outgrows it (big extra headers). */
+typedef struct head {
+    char *p;
+    size_t len, cap;
+    char stack[512];
+} head;
+
+static void head_append(head *h, const char *s, size_t n) {
+    if (!n) return; /* s may be NULL then (no extra headers) */
+    if (h->len + n > h->cap) {
+        size_t cap = (h->len + n) * 2;
+        char *p = net_xmalloc(cap);
+        memcpy(p, h->p, h->len);
+        if (h->p != h->stack) free(h->p);
+        h->p = p;
+        h->cap = cap;
+    }
+    memcpy(h->p + h->len, s, n);
+    h->len += n;
+}
+static void buf_str(head *h, const char *s) { head_append(h, s, strlen(s)); }
+
+/* Decimal digits of v in num (24 bytes); returns where they start. */
+static const char *fmt_uint(char num[24], unsigned long long v) {
+    char *p = num + 23;
+    *p = 0;
+    do *--p = (char)('0' + v % 10); while (v /= 10);
+    return p;
+}
+
 /* Status line and headers. length < 0: a stream (chunked when possible). */
 static void write_head(net_req *r, int status, const char *content_type, long long length) {
     net_conn *c = r->conn;
@@ -69,22 +133,42 @@ static void write_head(net_req *r, int status, const char *content_type, long lo
     }
     if (length < 0 && r->minor == 0) r->close_after = true; /* HTTP/1.0: the end is the close */
     bool close = closes(r);
-    net_buf h = {0};
-    net_buf_printf(&h, "HTTP/1.1 %d %s\r\n", status, net_status_reason(status));
-    if (content_type) net_buf_printf(&h, "Content-Type: %s\r\n", content_type);
-    net_buf_append(&h, r->extra.p, r->extra.len);
+    /* plain appends, no printf: this runs once per answer */
+    head h;
+    h.p = h.stack, h.len = 0, h.cap = sizeof h.stack;
+    char num[24];
+    buf_str(&h, "HTTP/1.1 ");
+    buf_str(&h, fmt_uint(num, status >= 100 && status <= 999 ? (unsigned long long)status : 500));
+    buf_str(&h, " ");
+    buf_str(&h, net_status_reason(status));
+    /* RFC 9110 6.6.1: an origin server with a clock sends Date */
+    if (c) {
+        buf_str(&h, "\r\nDate: ");
+        buf_str(&h, net_server_date(c->srv));
+    }
+    if (content_type) {
+        buf_str(&h, "\r\nContent-Type: ");
+        buf_str(&h, content_type);
+    }
+    buf_str(&h, "\r\n");
+    head_append(&h, r->extra.p, r->extra.len);
+    net_buf_free(&r->extra); /* sent: a stream's request lives on without it */
     if (length >= 0) {
-        if (status != 204 && status != 304 && status >= 200) net_buf_printf(&h, "Content-Length: %lld\r\n", length);
+        if (status != 204 && status != 304 && status >= 200) {
+            buf_str(&h, "Content-Length: ");
+            buf_str(&h, fmt_uint(num, (unsigned long long)length));
+            buf_str(&h, "\r\n");
+        }
     } else if (r->minor >= 1) {
-        net_buf_printf(&h, "Transfer-Encoding: chunked\r\n");
+        buf_str(&h, "Transfer-Encoding: chunked\r\n");
         r->chunked = true;
     }
-    if (close) net_buf_printf(&h, "Connection: close\r\n");
-    else if (r->minor == 0) net_buf_printf(&h, "Connection: keep-alive\r\n");
-    net_buf_append(&h, "\r\n", 2);
+    if (close) buf_str(&h, "Connection: close\r\n");
+    else if (r->minor == 0) buf_str(&h, "Connection: keep-alive\r\n");
+    buf_str(&h, "\r\n");
     if (close) r->close_after = true;
     net_req_emit(r, h.p, h.len);
-    net_buf_free(&h);
+    if (h.p != h.stack) free(h.p);
 }
 
 void net_req_release(net_req *r) {

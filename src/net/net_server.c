@@ -131,6 +131,12 @@ void net_server_set_clock(net_server *srv, uint64_t (*now_ms)(void *user), void 
 
 uint64_t net_server_now(const net_server *srv) { return srv->now_ms(srv->clock_user); }
 
+void net_server_set_wall_clock(net_server *srv, int64_t (*now_s)(void *user), void *user) {
+    srv->wall_s = now_s; /* NULL: time() */
+    srv->wall_user = user;
+    srv->date[0] = 0;
+}
+
 /* JSON string contents: quotes, backslashes and control characters escaped. */
 static void json_escape(net_buf *b, const char *s) {
     for (; *s; s++) {

@@ -49,11 +49,25 @@ static void free_listener_cb(uv_handle_t *h) { free(h->data); }
 
 static void io_write(void *io, const void *data, size_t len) {
     uvconn *uc = io;
-    wreq *w = net_xmalloc(sizeof *w + len);
+    /* usually the socket takes it all at once: no copy, no request, and the
+     * core hears it is written before this returns (it allows the call) */
+    uv_buf_t first = uv_buf_init((char *)data, (unsigned)len);
+    int done = uv_try_write((uv_stream_t *)&uc->tcp, &first, 1);
+    if (done == (int)len) {
+        if (uc->core) net_conn_written(uc->core, len);
+        return;
+    }
+    if (done < 0 && done != UV_EAGAIN) {
+        if (uc->core) net_conn_abort(uc->core, uv_strerror(done));
+        return;
+    }
+    size_t off = done > 0 ? (size_t)done : 0;
+    /* the rest is copied and queued; reported written (all of it) when done */
+    wreq *w = net_xmalloc(sizeof *w + (len - off));
     w->uc = uc;
     w->len = len;
-    memcpy(w->data, data, len);
-    uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
+    memcpy(w->data, (const char *)data + off, len - off);
+    uv_buf_t b = uv_buf_init(w->data, (unsigned)(len - off));
     int rc = uv_write(&w->w, (uv_stream_t *)&uc->tcp, &b, 1, write_cb);
     if (rc < 0) {
         free(w);

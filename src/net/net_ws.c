@@ -360,8 +360,7 @@ static void frame_done(net_ws *ws) {
         if (ws->h.on_message)
             ws->h.on_message(ws, text ? NET_WS_TEXT : NET_WS_BINARY, ws->msg.p ? ws->msg.p : "", ws->msg.len, ws->user);
     }
-    ws->msg.len = 0;
-    if (ws->msg.cap > 65536) net_buf_free(&ws->msg); /* a big message's buffer is not kept for idle connections */
+    net_buf_free(&ws->msg); /* an idle connection keeps no message buffer */
 }
 
 /* The first two bytes of a frame: everything that can be refused early. */

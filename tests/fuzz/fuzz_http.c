@@ -3,8 +3,12 @@
  * bytes go into a connection in pieces; the handler answers every request,
  * one in three at once, the rest later and out of order (some streamed, some
  * dropped); the clock moves so timeouts fire; the peer acknowledges writes
- * only now and then, so the output cap is in play. Input layout: a byte of
- * piece length (0: a control step), then that many bytes, repeated.
+ * only now and then, so the output cap is in play. Every other WebSocket
+ * handshake is accepted (the rest refused), so the switch from pipelined
+ * HTTP to frames is fuzzed too. Each piece is fed from its own heap copy,
+ * freed at once: the core parses the caller's bytes in place and must copy
+ * whatever it keeps (ASan sees any use after the feed). Input layout: a
+ * byte of piece length (0: a control step), then that many bytes, repeated.
  * Sanitizers catch the rest: nothing may crash, leak or grow without bound.
  */
 #include <stdint.h>
@@ -21,6 +25,7 @@ typedef struct fz {
     uint64_t now;
     net_req *held[64];
     size_t nheld, nreq;
+    int ws_accepted, ws_closes;
 } fz;
 
 static void w(void *io, const void *d, size_t n) {
@@ -38,18 +43,41 @@ static const net_io fio = {w, pause_read, cl};
 static uint64_t clk(void *u) { return ((fz *)u)->now; }
 static void quiet(void *u, const char *l, const char *e, const char *d) {}
 
+static void ws_message(net_ws *ws, net_ws_kind k, const char *d, size_t n, void *u) {
+    if (k == NET_WS_TEXT) CHECK(net_utf8_valid(d, n));
+    net_ws_send(ws, k, d, n);
+    if (n && d[0] == 'C') net_ws_close(ws, 4400, "bye");
+}
+static void ws_close(net_ws *ws, int code, const char *reason, void *u) { ((fz *)u)->ws_closes++; }
+static const net_ws_handlers wsh = {NULL, ws_message, ws_close};
+
 static void on_request(net_req *r, void *u) {
     fz *f = u;
     f->nreq++;
     /* touch everything the application may read */
-    for (size_t i = 0; i < net_req_param_count(r); i++) CHECK(net_req_param_at(r, i)->name);
-    for (size_t i = 0; i < net_req_header_count(r); i++) CHECK(net_req_header_at(r, i)->value);
+    /* read the bytes, not just the pointers: ASan must see a view into freed memory */
+    for (size_t i = 0; i < net_req_header_count(r); i++) {
+        const net_kv *kv = net_req_header_at(r, i);
+        CHECK(strlen(kv->name) == kv->name_len && strlen(kv->value) <= kv->value_len);
+    }
+    for (size_t i = 0; i < net_req_param_count(r); i++) {
+        const net_kv *kv = net_req_param_at(r, i);
+        CHECK(strlen(kv->name) <= kv->name_len && strlen(kv->value) <= kv->value_len);
+    }
+    (void)net_req_header(r, "Host");
+    CHECK(strlen(net_req_target(r)) >= strlen(net_req_path(r)));
     size_t bl;
     const char *b = net_req_body(r, &bl);
     CHECK(b[bl] == 0);
     CHECK(net_req_path(r) && net_req_query_string(r) && net_req_method(r));
+    CHECK(strlen(net_req_path_decoded(r)) <= strlen(net_req_path(r)));
     if (net_req_is_websocket(r)) {
-        net_resp_send(r, 400, "text/plain", "no\n", 3);
+        if (f->nreq % 2 == 0) {
+            static const char *const prefs[] = {"graphql-transport-ws", NULL};
+            if (net_ws_accept(r, net_req_ws_pick(r, prefs), &wsh, f)) f->ws_accepted++;
+        } else {
+            net_resp_send(r, 400, "text/plain", "no\n", 3);
+        }
         return;
     }
     if (f->nreq % 3 == 0 || f->nheld == 64) {
@@ -105,7 +133,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             continue;
         }
         size_t len = n < size - i ? n : size - i;
-        net_conn_feed(f.c, data + i, len);
+        uint8_t *piece = malloc(len);
+        memcpy(piece, data + i, len);
+        net_conn_feed(f.c, piece, len);
+        free(piece);
         i += len;
         if (f.c) CHECK(net_conn_pending(f.c) <= cfg.max_output_bytes + 1);
     }
@@ -114,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     answer_some(&f, 0); /* final calls on requests whose connection is gone */
     const net_metrics *m = net_server_metrics(srv);
     CHECK(m->conns_http == 0 && m->conns_ws == 0 && m->streams_open == 0);
+    CHECK(f.ws_closes == f.ws_accepted); /* on_close exactly once for each */
     net_server_free(srv);
     return 0;
 }

@@ -4,6 +4,8 @@
  * 100-continue, every limit, timeouts through the core's tick, streaming
  * answers, the output cap and requests outliving their connection.
  */
+#define _GNU_SOURCE /* strptime, timegm */
+#include <time.h>
 #include "test_http_harness.h"
 
 static void test_simple_get(void **state) {
@@ -33,7 +35,7 @@ static void test_simple_get(void **state) {
     assert_int_equal(bl, 0);
     net_resp_header(r, "X-Test", "yes\r\nInjected: no");
     net_resp_send(r, 200, "application/json", "{}", 2);
-    assert_string_equal(t.out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Test: yes\r\n"
+    assert_string_equal(t.out, "HTTP/1.1 200 OK\r\n" TH_DATE "Content-Type: application/json\r\nX-Test: yes\r\n"
                                "Content-Length: 2\r\n\r\n{}");
     assert_false(t.closed);
     assert_int_equal(net_server_metrics(t.srv)->responses[2], 1);
@@ -46,7 +48,7 @@ static void test_post_body_split_bytes(void **state) {
     th_init(&t);
     const char *req = "POST /graphql HTTP/1.1\r\nContent-Length: 11\r\nContent-Type: application/json\r\n\r\n{\"query\":1}";
     for (const char *p = req; *p; p++) th_feedn(&t, p, 1); /* one byte at a time */
-    assert_string_equal(t.out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n\r\n"
+    assert_string_equal(t.out, "HTTP/1.1 200 OK\r\n" TH_DATE "Content-Type: text/plain\r\nContent-Length: 25\r\n\r\n"
                                "POST /graphql|{\"query\":1}");
     th_done(&t);
 }
@@ -187,7 +189,7 @@ static void test_expect_continue(void **state) {
     th_feed(&t, "GET /a HTTP/1.1\r\n\r\nPOST /e HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
     assert_int_equal(t.out_len, 0);
     net_resp_send(t.held[0], 204, NULL, NULL, 0);
-    assert_out_has(&t, "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n");
+    assert_out_has(&t, "HTTP/1.1 204 No Content\r\n" TH_DATE "\r\nHTTP/1.1 100 Continue\r\n\r\n");
     th_done(&t);
 }
 
@@ -467,6 +469,155 @@ static void test_non_websocket_upgrade_ignored(void **state) {
     th_done(&t);
 }
 
+static void test_input_is_copied_when_kept(void **state) {
+    /* the core parses the caller's bytes in place and copies only what it
+     * keeps: a full pipeline's rest, a request cut in the middle. The
+     * caller's buffer is scribbled over after every feed. */
+    net_config cfg;
+    net_config_defaults(&cfg);
+    cfg.max_pipeline = 1;
+    th t;
+    th_init_cfg(&t, &cfg);
+    t.mode = TH_HOLD;
+    char buf[256];
+    const char *reqs[] = {"GET /one HTTP/1.1\r\n\r\nPOST /two HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
+                          "cde", "GET /thr", "ee?x=1 HTTP/1.1\r\nX-A", ": b\r\n\r\n"};
+    for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+        size_t n = strlen(reqs[i]);
+        memcpy(buf, reqs[i], n);
+        th_feedn(&t, buf, n);
+        memset(buf, 'X', sizeof buf);
+    }
+    assert_int_equal(t.nheld, 1); /* the pipeline holds one: the rest waits */
+    assert_string_equal(net_req_path(t.held[0]), "/one");
+    net_resp_send(t.held[0], 200, NULL, "1", 1);
+    assert_int_equal(t.nheld, 2);
+    size_t bl;
+    assert_string_equal(net_req_path(t.held[1]), "/two");
+    assert_string_equal(net_req_body(t.held[1], &bl), "abcde");
+    net_resp_send(t.held[1], 200, NULL, "2", 1);
+    assert_int_equal(t.nheld, 3);
+    assert_string_equal(net_req_target(t.held[2]), "/three?x=1");
+    assert_string_equal(net_req_header(t.held[2], "x-a"), "b");
+    net_resp_send(t.held[2], 200, NULL, "3", 1);
+    assert_int_equal(th_count(&t, "200 OK"), 3);
+    th_done(&t);
+}
+
+static void test_date_header(void **state) {
+    char d[30];
+    net_http_date(784111777, d);
+    assert_string_equal(d, "Sun, 06 Nov 1994 08:49:37 GMT");
+    net_http_date(0, d);
+    assert_string_equal(d, "Thu, 01 Jan 1970 00:00:00 GMT");
+    net_http_date(951782400, d); /* a leap day */
+    assert_string_equal(d, "Tue, 29 Feb 2000 00:00:00 GMT");
+    net_http_date(4107542399, d);
+    assert_string_equal(d, "Sun, 28 Feb 2100 23:59:59 GMT");
+    net_http_date(4107542400, d); /* 2100 is not a leap year */
+    assert_string_equal(d, "Mon, 01 Mar 2100 00:00:00 GMT");
+
+    /* every answer carries the date, and it follows the clock */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    th_feed(&t, "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+    net_resp_send(t.held[0], 200, NULL, "a", 1);
+    assert_out_has(&t, "HTTP/1.1 200 OK\r\n" TH_DATE);
+    net_server_set_wall_clock(t.srv, NULL, NULL); /* the real clock */
+    time_t before = time(NULL);
+    th_clear(&t);
+    net_resp_send(t.held[1], 204, NULL, NULL, 0);
+    const char *date = strstr(t.out, "\r\nDate: ");
+    assert_non_null(date);
+    struct tm tm = {0};
+    const char *end = strptime(date + 8, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    assert_non_null(end);
+    assert_string_equal(end, "\r\n\r\n");
+    time_t sent = timegm(&tm);
+    assert_true(sent >= before && sent <= time(NULL));
+    th_clear(&t);
+    th_feed(&t, "BAD\r\n\r\n"); /* the core's own error answers too */
+    assert_out_has(&t, "HTTP/1.1 400 Bad Request\r\nDate: ");
+    th_done(&t);
+}
+
+static void test_chunked_trailers(void **state) {
+    /* trailers are dropped (the headers stay as they were) but count
+     * against the header limit */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    char req[2048], pad[700];
+    memset(pad, 't', sizeof pad - 1);
+    pad[sizeof pad - 1] = 0;
+    snprintf(req, sizeof req, "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "3\r\nabc\r\n0\r\nX-Trailer: %s\r\nX-Two: 2\r\n\r\n", pad);
+    th_feed(&t, req);
+    assert_int_equal(t.nheld, 1);
+    net_req *r = t.held[0];
+    assert_string_equal(net_req_header(r, "Host"), "h");
+    assert_string_equal(net_req_header(r, "transfer-encoding"), "chunked");
+    assert_null(net_req_header(r, "X-Trailer"));
+    assert_int_equal(net_req_header_count(r), 2);
+    size_t bl;
+    assert_string_equal(net_req_body(r, &bl), "abc");
+    net_resp_send(r, 200, NULL, NULL, 0);
+    th_done(&t);
+
+    net_config cfg;
+    net_config_defaults(&cfg);
+    cfg.max_header_bytes = 512;
+    th_init_cfg(&t, &cfg);
+    th_feed(&t, req);
+    assert_out_has(&t, "HTTP/1.1 431 ");
+    th_done(&t);
+}
+
+static void test_big_extra_headers(void **state) {
+    /* a head bigger than the core's stack buffer for it */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    th_feed(&t, "GET /a HTTP/1.1\r\n\r\n");
+    char v[1500];
+    memset(v, 'v', sizeof v - 1);
+    v[sizeof v - 1] = 0;
+    net_resp_header(t.held[0], "X-One", v);
+    net_resp_header(t.held[0], "X-Two", v);
+    net_resp_send(t.held[0], 299, "text/plain", "ok", 2);
+    char want[3200];
+    snprintf(want, sizeof want, "HTTP/1.1 299 Unknown\r\n" TH_DATE "Content-Type: text/plain\r\nX-One: %s\r\nX-Two: %s\r\n"
+             "Content-Length: 2\r\n\r\nok", v, v);
+    assert_string_equal(t.out, want);
+    th_done(&t);
+}
+
+static void test_path_decoded(void **state) {
+    static const char *const cases[][3] = {
+        /* target, path as sent, decoded */
+        {"/graph%71l?x=%41", "/graph%71l", "/graphql"},
+        {"/a+b%2", "/a+b%2", "/a+b%2"},      /* '+' is not a space in a path; a cut escape stays */
+        {"/x%00y%zz", "/x%00y%zz", "/x%00y%zz"}, /* never a NUL: the string stays whole */
+        {"/%E2%9c%93%2F", "/%E2%9c%93%2F", "/\xe2\x9c\x93/"},
+        {"/healthz", "/healthz", "/healthz"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        th t;
+        th_init(&t);
+        t.mode = TH_HOLD;
+        char req[128];
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n\r\n", cases[i][0]);
+        th_feed(&t, req);
+        assert_int_equal(t.nheld, 1);
+        assert_string_equal(net_req_target(t.held[0]), cases[i][0]);
+        assert_string_equal(net_req_path(t.held[0]), cases[i][1]);
+        assert_string_equal(net_req_path_decoded(t.held[0]), cases[i][2]);
+        net_resp_send(t.held[0], 200, NULL, NULL, 0);
+        th_done(&t);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simple_get),
@@ -490,6 +641,11 @@ int main(void) {
         cmocka_unit_test(test_shutdown),
         cmocka_unit_test(test_refuse),
         cmocka_unit_test(test_non_websocket_upgrade_ignored),
+        cmocka_unit_test(test_input_is_copied_when_kept),
+        cmocka_unit_test(test_date_header),
+        cmocka_unit_test(test_path_decoded),
+        cmocka_unit_test(test_big_extra_headers),
+        cmocka_unit_test(test_chunked_trailers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,9 @@ static inline void th_close(void *io, bool graceful) {
 }
 static const net_io th_io = {th_write, th_pause, th_close};
 static inline uint64_t th_clock(void *u) { return ((th *)u)->now; }
+/* The Date header's clock, fixed: RFC 9110's example date. */
+#define TH_DATE "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+static inline int64_t th_wall(void *u) { return 784111777; }
 
 static inline void th_ws_open(net_ws *ws, void *u) { ((th *)u)->ws_opened = true; }
 static inline void th_ws_message(net_ws *ws, net_ws_kind k, const char *d, size_t n, void *u) {
@@ -107,6 +110,7 @@ static inline void th_init_cfg(th *t, const net_config *cfg) {
     net_handlers h = {.on_request = th_on_request, .on_log = th_log, .user = t};
     t->srv = net_server_new(cfg, &h);
     net_server_set_clock(t->srv, th_clock, t);
+    net_server_set_wall_clock(t->srv, th_wall, t);
     t->now = 1000;
     t->c = net_conn_new(t->srv, &th_io, t, "test");
 }

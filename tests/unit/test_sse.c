@@ -31,7 +31,7 @@ static void test_stream_and_keepalive(void **state) {
     th_feed(&t, "GET /graphql/stream HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n");
     net_req *r = t.held[0];
     net_sse_start(r, 12000);
-    assert_out_has(&t, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n");
+    assert_out_has(&t, "HTTP/1.1 200 OK\r\n" TH_DATE "Content-Type: text/event-stream; charset=utf-8\r\n");
     assert_out_has(&t, "Cache-Control: no-cache\r\n");
     assert_out_has(&t, "Transfer-Encoding: chunked\r\n\r\n");
     t.out_len = 0;

@@ -132,6 +132,31 @@ static void test_frames_in_handshake_packet(void **state) {
     th_done(&t);
 }
 
+static void test_frames_wait_in_a_copy(void **state) {
+    /* the handshake and a frame arrive behind a request the application
+     * holds: they wait until its answer, in the core's own copy (the read
+     * buffer they came in is reused by the transport at once) */
+    th t;
+    th_init(&t);
+    t.mode = TH_HOLD;
+    uint8_t buf[600];
+    const char *pre = "GET /first HTTP/1.1\r\n\r\n" KEY_REQ "\r\n";
+    size_t n = strlen(pre);
+    memcpy(buf, pre, n);
+    n += frame(buf + n, true, 1, true, "hi", 2);
+    t.echo_ws = true;
+    th_feedn(&t, buf, n);
+    memset(buf, 'X', sizeof buf);
+    assert_int_equal(t.nheld, 1);
+    assert_int_equal(t.nmsgs, 0);
+    net_resp_send(t.held[0], 200, NULL, "first", 5);
+    assert_true(t.ws_opened);
+    assert_int_equal(t.nmsgs, 1);
+    assert_string_equal(t.msgs[0], "t:hi");
+    assert_memory_equal(t.out + t.out_len - 4, "\x81\x02hi", 4);
+    th_done(&t);
+}
+
 static void test_echo_and_sizes(void **state) {
     th t;
     open_ws(&t, NULL);
@@ -411,6 +436,7 @@ int main(void) {
         cmocka_unit_test(test_accept_key),
         cmocka_unit_test(test_handshake),
         cmocka_unit_test(test_frames_in_handshake_packet),
+        cmocka_unit_test(test_frames_wait_in_a_copy),
         cmocka_unit_test(test_echo_and_sizes),
         cmocka_unit_test(test_unmasked),
         cmocka_unit_test(test_protocol_errors),
