@@ -17,6 +17,8 @@
 #pragma weak mes_doc_release
 #pragma weak mes_doc_operation_kind
 #pragma weak mes_execute
+#pragma weak mes_subscribe
+#pragma weak mes_unsubscribe
 #pragma weak mes_get_metrics
 #pragma weak mes_store
 #pragma weak mes_stream_name
