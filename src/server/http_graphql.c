@@ -11,6 +11,7 @@
  * Must never: execute a mutation sent with GET, stream (subscriptions belong
  * to SSE and WebSocket), or answer before mes's done callback.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,6 +85,13 @@ bool server_accept_media(const net_req *r, server_media *out) {
 
 void server_answer(server *s, net_req *r, server_transport t, uint64_t t0, int status, const char *ctype,
                    const char *body, size_t len) {
+    if (log_enabled(LOG_DEBUG)) {   /* the access log: debug only, it is the hot path */
+        char st[8], us[24];
+        snprintf(st, sizeof st, "%d", status);
+        snprintf(us, sizeof us, "%llu", (unsigned long long)(server_now_us() - t0));
+        log_event(LOG_DEBUG, "access", "transport", server_transport_name(t), "method", net_req_method(r), "path",
+                  net_req_path(r), "#status", st, "#us", us, NULL);
+    }
     net_resp_send(r, status, ctype, body, len);
     server_metric_done(s, t, status, t0);
 }

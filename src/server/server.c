@@ -57,8 +57,6 @@ bool server_is_graphql_path(const char *path) {
 static void on_request(net_req *r, void *user) {
     server *s = user;
     const char *path = net_req_path(r);
-    if (log_enabled(LOG_DEBUG))
-        log_event(LOG_DEBUG, "request", "method", net_req_method(r), "target", net_req_target(r), NULL);
     if (server_is_graphql_path(path)) {
         if (net_req_is_websocket(r)) {
             if (server_ws_upgrade) {
