@@ -58,6 +58,7 @@ struct sse_stream {
     sse_op *ops;
     uint32_t nops;
     uint64_t created_ms;
+    bool closing;            /* shutdown: ends once its last operation completes */
 };
 
 struct sse_hub {
@@ -144,7 +145,7 @@ static void op_free(sse_op *op) {
     free(op);
 }
 
-static void stream_end(sse_stream *st, bool complete_ops);
+static void stream_end(sse_stream *st);
 
 /* Stops whatever the operation still runs; frees it unless mes still owes
  * it an answer (then it is freed by that answer). */
@@ -160,8 +161,9 @@ static void op_stop(sse_op *op) {
 }
 
 /* `complete` for an operation, which then ends; a distinct stream ends with
- * its only operation. */
-static void op_complete(sse_op *op) {
+ * its only operation, a closing one with its last. Returns whether the
+ * stream ended. */
+static bool op_complete(sse_op *op) {
     sse_stream *st = op->st;
     if (st->single) {
         gql_buf b;
@@ -176,22 +178,15 @@ static void op_complete(sse_op *op) {
     }
     server_metric_done(st->s, SRV_T_SSE, 200, op->t0);
     op_stop(op);
-    if (!st->single) stream_end(st, false);
+    if (st->single && !(st->closing && st->nops == 0)) return false;
+    stream_end(st);
+    return true;
 }
 
 /* The end of a stream (or a reservation): its operations stop, its
  * request gets its final call. */
-static void stream_end(sse_stream *st, bool complete_ops) {
-    while (st->ops) {
-        if (complete_ops && st->r) {
-            sse_op *op = st->ops;
-            bool single = st->single;
-            op_complete(op);
-            if (!single) return;   /* a distinct stream ended with it */
-        } else {
-            op_stop(st->ops);
-        }
-    }
+static void stream_end(sse_stream *st) {
+    while (st->ops) op_stop(st->ops);
     stream_unlink(st);
     if (st->r) net_resp_stream_end(st->r);
     gql_buf_free(&st->queued);
@@ -200,11 +195,27 @@ static void stream_end(sse_stream *st, bool complete_ops) {
 
 static void on_stream_gone(net_req *r, void *user) {
     (void)r;
-    stream_end(user, false);
+    stream_end(user);
 }
 
+/* Shutdown: subscriptions complete now; a query or mutation in flight
+ * still gets its answer (net's graceful shutdown waits for its stream),
+ * then its stream ends. Reservations never connected just end. */
 void server_sse_shutdown(server *s) {
-    while (s->sse->streams) stream_end(s->sse->streams, true);
+    for (sse_stream *st = s->sse->streams, *next; st; st = next) {
+        next = st->next;
+        st->closing = true;
+        if (!st->r) {
+            stream_end(st);
+            continue;
+        }
+        bool ended = false;
+        for (sse_op *op = st->ops, *on; op && !ended; op = on) {
+            on = op->next;
+            if (!op->exec_pending) ended = op_complete(op);
+        }
+        if (!ended && st->nops == 0) stream_end(st);
+    }
 }
 
 /* ---- mes callbacks ---- */
@@ -216,7 +227,7 @@ static void sink_end(void *user, const char *reason) {
     op->sub = NULL;   /* mes frees it after this returns */
     op->st->s->metrics.subscriptions_open[SRV_T_SSE]--;
     if (reason) op_error_next(op, reason);
-    op_complete(op);
+    (void)op_complete(op);
 }
 
 static size_t sink_pending(void *user) {
@@ -234,7 +245,7 @@ static void exec_done(void *user, const mes_result *res) {
         return;
     }
     op_next(op, res->json, res->len);
-    op_complete(op);
+    (void)op_complete(op);
 }
 
 static sse_op *op_new(sse_stream *st, const char *id, uint64_t t0) {
@@ -315,7 +326,7 @@ static void sweep_reservations(server *s) {
     uint64_t ttl = s->cfg.net.idle_timeout_ms ? s->cfg.net.idle_timeout_ms : 60000;
     for (sse_stream *st = s->sse->streams, *next; st; st = next) {
         next = st->next;
-        if (st->single && !st->r && !st->connected_once && now - st->created_ms > ttl) stream_end(st, false);
+        if (st->single && !st->r && !st->connected_once && now - st->created_ms > ttl) stream_end(st);
     }
 }
 
@@ -376,7 +387,7 @@ static void stop_operation(server *s, net_req *r, sse_stream *st, uint64_t t0) {
     }
     for (sse_op *op = st->ops; op; op = op->next)
         if (strcmp(op->id, id->value) == 0) {
-            op_complete(op);
+            (void)op_complete(op);
             break;
         }
     server_answer(s, r, SRV_T_SSE, t0, 200, NULL, "", 0);
@@ -502,7 +513,7 @@ static void distinct(server *s, net_req *r, uint64_t t0) {
     sse_stream *st = stream_new(s, false);
     sse_op *op = st ? op_new(st, NULL, t0) : NULL;
     if (!op) {
-        if (st) stream_end(st, false);
+        if (st) stream_end(st);
         server_answer_error(s, r, SRV_T_SSE, t0, 503, SRV_MEDIA_JSON, "Service Unavailable: out of memory", NULL);
         goto out;
     }
@@ -513,7 +524,7 @@ static void distinct(server *s, net_req *r, uint64_t t0) {
     /* Errors before execution are results on the stream (PROTOCOL.md). */
     if (kind < 0 || !op_run(s, op, &who, doc, kind, &p, &errs)) {
         op_next(op, errs.data, errs.len);
-        op_complete(op);
+        (void)op_complete(op);
     }
 out:
     if (doc) mes_doc_release(doc);
