@@ -161,18 +161,20 @@ static int prepare_database(const char *url, bool demo) {
     return rc;
 }
 
+#define FLAG(n, v) {.name = (n), .takes_value = (v)}
+
 int cmd_serve(int argc, char **argv) {
     cli_flag f[F_COUNT] = {
-        [F_LISTEN] = {"listen", true},           [F_DB] = {"db", true},
-        [F_DEMO] = {"demo", false},              [F_LOG_LEVEL] = {"log-level", true},
-        [F_MAX_BODY] = {"max-body-bytes", true}, [F_MAX_HEADER] = {"max-header-bytes", true},
-        [F_MAX_WS_MSG] = {"max-ws-message", true}, [F_MAX_OUTPUT] = {"max-output-bytes", true},
-        [F_MAX_CONNS] = {"max-connections", true}, [F_MAX_SUBS] = {"max-subs-per-conn", true},
-        [F_MAX_DEPTH] = {"max-depth", true},     [F_MAX_ALIASES] = {"max-aliases", true},
-        [F_HEADER_TO] = {"header-timeout-ms", true}, [F_IDLE_TO] = {"idle-timeout-ms", true},
-        [F_SHUTDOWN_TO] = {"shutdown-timeout-ms", true}, [F_WS_INIT_TO] = {"ws-init-timeout-ms", true},
-        [F_LEGACY_KA] = {"legacy-ka-ms", true},  [F_SSE_KA] = {"sse-keepalive-ms", true},
-        [F_TOKEN_CACHE] = {"token-cache-ms", true}, [F_HELP] = {"help", false},
+        [F_LISTEN] = FLAG("listen", true),           [F_DB] = FLAG("db", true),
+        [F_DEMO] = FLAG("demo", false),              [F_LOG_LEVEL] = FLAG("log-level", true),
+        [F_MAX_BODY] = FLAG("max-body-bytes", true), [F_MAX_HEADER] = FLAG("max-header-bytes", true),
+        [F_MAX_WS_MSG] = FLAG("max-ws-message", true), [F_MAX_OUTPUT] = FLAG("max-output-bytes", true),
+        [F_MAX_CONNS] = FLAG("max-connections", true), [F_MAX_SUBS] = FLAG("max-subs-per-conn", true),
+        [F_MAX_DEPTH] = FLAG("max-depth", true),     [F_MAX_ALIASES] = FLAG("max-aliases", true),
+        [F_HEADER_TO] = FLAG("header-timeout-ms", true), [F_IDLE_TO] = FLAG("idle-timeout-ms", true),
+        [F_SHUTDOWN_TO] = FLAG("shutdown-timeout-ms", true), [F_WS_INIT_TO] = FLAG("ws-init-timeout-ms", true),
+        [F_LEGACY_KA] = FLAG("legacy-ka-ms", true),  [F_SSE_KA] = FLAG("sse-keepalive-ms", true),
+        [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
