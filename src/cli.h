@@ -28,5 +28,17 @@ char *cli_read_file(const char *path, size_t *len);
 
 int cmd_check(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+/* A new token in its own committed transaction (cmd_token.c; `serve` uses
+ * it for the first admin token). Returns STORE_OK or the store's error. */
+struct store;
+struct store_err;
+int cli_token_create(struct store *st, const char *role, const char *name, const char *station,
+                     char *token_out, char *id_out, struct store_err *err);
+/* ms since the epoch as RFC 3339 UTC with milliseconds; "-" for 0. */
+void cli_time_rfc3339(long long ms, char out[32]);
 
 #endif

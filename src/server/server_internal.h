@@ -66,6 +66,31 @@ bool server_params_from_json(const gql_val *obj, server_params *out, const char 
 /* The standard errors body for a message: {"errors":[{"message":…}]} with
  * an optional extensions.code. */
 void server_error_body(gql_buf *b, const char *message, const char *code);
+/* The parameters of a GraphQL-over-HTTP request (GET: the query string;
+ * POST: an application/json body), variables and extensions parsed into a.
+ * false with the status (400, 415) and a message when the request is bad. */
+bool server_read_params(const net_req *r, gql_arena *a, server_params *out, int *status, const char **msg);
+/* The principal of a request's token; false when it has none or an unknown
+ * one (the caller answers 401 with server_msg_unauthenticated). */
+bool server_authenticate(server *s, const net_req *r, mes_principal *who);
+extern const char server_msg_unauthenticated[];
+
+/* ---- answers (http_graphql.c) ---- */
+typedef enum server_media { SRV_MEDIA_GRAPHQL_RESPONSE, SRV_MEDIA_JSON } server_media;
+const char *server_media_name(server_media m);   /* with "; charset=utf-8" */
+/* Accept negotiation: graphql-response+json when accepted, else
+ * application/json (also for no Accept, * / * and application/ *); false
+ * when neither is acceptable (406). */
+bool server_accept_media(const net_req *r, server_media *out);
+/* The status of a request error (syntax, validation, variables): 400 with
+ * graphql-response+json, 200 with application/json. */
+int server_request_error_status(server_media m);
+/* Sends an answer and records it in the metrics. */
+void server_answer(server *s, net_req *r, server_transport t, uint64_t t0, int status, const char *ctype,
+                   const char *body, size_t len);
+/* The same with server_error_body(message, code) (401 adds WWW-Authenticate). */
+void server_answer_error(server *s, net_req *r, server_transport t, uint64_t t0, int status, server_media m,
+                         const char *message, const char *code);
 
 /* ---- routing targets ---- */
 void server_http_graphql(server *s, net_req *r);     /* http_graphql.c: GET/POST (not SSE) */
@@ -74,12 +99,23 @@ void server_sse(server *s, net_req *r);              /* sse.c */
 void server_ws_upgrade(server *s, net_req *r);       /* ws_transport.c: picks the subprotocol and hands over */
 void server_ws_legacy_accept(server *s, net_req *r); /* ws_legacy.c */
 void server_endpoint(server *s, net_req *r, const char *path);  /* endpoints.c: health, ready, metrics */
+bool server_is_graphql_path(const char *path);       /* server.c: /graphql or /graph/v2 */
+/* sse.c: the single-connection hub's life; shutdown ends every stream. */
+void server_sse_init(server *s);
+void server_sse_shutdown(server *s);
+void server_sse_free(server *s);
 
 /* ---- logs: one JSON object per line on stderr ---- */
 typedef enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 void log_set_level(log_level min);
 bool log_level_parse(const char *name, log_level *out);
-/* fields: zero or more "key", value-string pairs, NULL-terminated. */
+/* fields: zero or more "key", value-string pairs, NULL-terminated. A key
+ * starting with '#' writes its value as a JSON number (the key without the
+ * '#'), e.g. "#port", "4000". */
 void log_event(log_level level, const char *event, ...);
+/* Whether a line of that level would be written (to skip building fields). */
+bool log_enabled(log_level level);
+/* net_handlers.on_log: net's lines go to the same stream. */
+void log_net(void *user, const char *level, const char *event, const char *detail);
 
 #endif

@@ -1,0 +1,155 @@
+// The e2e harness: a real `mesd serve` process on a fresh SQLite file in a
+// temporary directory, listening on an ephemeral port of 127.0.0.1.
+//
+//   const srv = await startServer({ demo: true, args: ['--sse-keepalive-ms', '200'] });
+//   const res = await srv.gql('{ operations { id } }');   // POST, parsed body
+//   await srv.stop();                                     // SIGTERM, wait for exit
+//
+// The port is read from the JSON log line {"event":"listening","port":N} on
+// stderr, the admin token from stdout ("admin token (shown once): mesd_…",
+// the token last on the line). MESD_BIN names the binary (ctest sets it).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../../', import.meta.url).pathname;
+export const mesdBin = process.env.MESD_BIN ?? `${root}build/mesd`;
+
+export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000 } = {}) {
+  const ownDir = !dir;
+  dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
+  const dbPath = join(dir, 'mesd.db');
+  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args];
+  const proc = spawn(mesdBin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const errLines = [];
+  const outLines = [];
+  let adminToken = null;
+  let port = null;
+  let errBuf = '';
+  let outBuf = '';
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo = null;
+  exited.then((e) => { exitInfo = e; });
+
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`mesd serve did not log "listening" within ${startTimeoutMs} ms:\n${errLines.join('\n')}`)),
+      startTimeoutMs);
+    const check = () => {
+      if (port !== null) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (chunk) => {
+      errBuf += chunk;
+      let i;
+      while ((i = errBuf.indexOf('\n')) >= 0) {
+        const line = errBuf.slice(0, i);
+        errBuf = errBuf.slice(i + 1);
+        errLines.push(line);
+        if (process.env.MESD_E2E_VERBOSE) process.stderr.write(`[mesd] ${line}\n`);
+        try {
+          const o = JSON.parse(line);
+          if (o.event === 'listening' && typeof o.port === 'number') port = o.port;
+        } catch { /* not a log line */ }
+      }
+      check();
+    });
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk) => {
+      outBuf += chunk;
+      let i;
+      while ((i = outBuf.indexOf('\n')) >= 0) {
+        const line = outBuf.slice(0, i);
+        outBuf = outBuf.slice(i + 1);
+        outLines.push(line);
+        const m = /^admin token \(shown once\): .*?(\S+)$/.exec(line);
+        if (m) adminToken = m[1];
+      }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`mesd serve exited (code ${code}, signal ${signal}) before listening:\n${errLines.join('\n')}`));
+    });
+  });
+  await ready;
+
+  const url = `http://127.0.0.1:${port}`;
+  let stopped = null;
+  const cleanup = () => { if (ownDir) rmSync(dir, { recursive: true, force: true }); };
+  const srv = {
+    url,
+    port,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    adminToken,
+    dbPath,
+    dir,
+    proc,
+    stderrLines: () => errLines.slice(),
+    stdoutLines: () => outLines.slice(),
+    exited,
+    exitInfo: () => exitInfo,
+    // POST /graphql with the token header; returns the parsed JSON body.
+    async gql(query, variables, token = adminToken) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-pico-api-org': token } : {}) },
+        body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
+      });
+      const text = await res.text();
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new Error(`non-JSON answer (${res.status}): ${text}`);
+      }
+    },
+    // The same, with the whole Response (status, headers) and the parsed body.
+    async post(body, { token = adminToken, headers = {}, path = '/graphql' } = {}) {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-pico-api-org': token } : {}), ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json = null;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    // SIGTERM and wait for the exit; resolves to { code, signal }.
+    async stop({ timeoutMs = 15000 } = {}) {
+      if (!stopped) {
+        stopped = (async () => {
+          if (exitInfo === null) proc.kill('SIGTERM');
+          const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+          const e = await exited;
+          clearTimeout(t);
+          cleanup();
+          return e;
+        })();
+      }
+      return stopped;
+    },
+    kill(signal = 'SIGKILL') {
+      proc.kill(signal);
+      return exited;
+    },
+  };
+  return srv;
+}
+
+// Runs `mesd ARGS…` to completion: { code, stdout, stderr }.
+export function runMesd(args, { env = {}, input } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(mesdBin, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (c) => { stdout += c; });
+    p.stderr.setEncoding('utf8').on('data', (c) => { stderr += c; });
+    if (input !== undefined) p.stdin.end(input);
+    else p.stdin.end();
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
