@@ -1,0 +1,379 @@
+// graphql-transport-ws on raw sockets: subprotocol choice and refusal, and
+// every close code the protocol defines (4400, 4401, 4403, 4408, 4409,
+// 4429), ping/pong, per-connection operation cap, complete, and the server
+// staying healthy after each violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer } from './lib/server.mjs';
+import { rawSocket, ackedSocket, deployProcess, uid, within, graphqlJsErrors } from './lib/ws.mjs';
+
+let srv;
+before(async () => {
+  srv = await startServer({ demo: true, args: ['--ws-init-timeout-ms', '400', '--max-subs-per-conn', '3'] });
+});
+after(async () => {
+  await srv?.stop();
+});
+
+async function healthy() {
+  const s = await ackedSocket(srv);
+  s.send({ id: 'h', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.deepEqual(await s.next(), { id: 'h', type: 'next', payload: { data: { __typename: 'Query' } } });
+  assert.deepEqual(await s.next(), { id: 'h', type: 'complete' });
+  s.close();
+  await s.closed;
+}
+
+async function expectClose(s, code, reason) {
+  const c = await within(s.closed, 5000, `close ${code}`);
+  assert.equal(c.code, code, `close code (reason: ${c.reason})`);
+  if (reason instanceof RegExp) assert.match(c.reason, reason);
+  else if (reason !== undefined) assert.equal(c.reason, reason);
+}
+
+// ---- the upgrade ----
+
+test('graphql-transport-ws is chosen when both are offered, whatever their order', async () => {
+  for (const offer of [['graphql-ws', 'graphql-transport-ws'], ['graphql-transport-ws', 'graphql-ws']]) {
+    const s = rawSocket(srv.wsUrl, offer);
+    await s.opened;
+    assert.equal(s.ws.protocol, 'graphql-transport-ws');
+    s.close();
+    await s.closed;
+  }
+});
+
+test('the legacy graphql-ws alone is accepted', async () => {
+  const s = rawSocket(srv.wsUrl, ['graphql-ws']);
+  await s.opened;
+  assert.equal(s.ws.protocol, 'graphql-ws');
+  s.close();
+  await s.closed;
+});
+
+test('another subprotocol, or none, is refused with 400 and a reason', async () => {
+  for (const offer of [['graphql-subscriptions'], ['chat', 'superchat'], []]) {
+    const s = rawSocket(srv.wsUrl, offer);
+    const err = await s.opened.then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(err?.res, `offer ${JSON.stringify(offer)} must be refused`);
+    assert.equal(err.res.statusCode, 400);
+    const body = await new Promise((resolve) => {
+      let text = '';
+      err.res.on('data', (d) => (text += d));
+      err.res.on('end', () => resolve(JSON.parse(text)));
+    });
+    assert.match(body.errors[0].message, /graphql-transport-ws or graphql-ws/);
+  }
+  await healthy();
+});
+
+test('the /graph/v2 path upgrades too', async () => {
+  const s = rawSocket(srv.wsUrl.replace(/\/graphql$/, '/graph/v2'));
+  await s.opened;
+  s.send({ type: 'connection_init', payload: { 'x-pico-api-org': srv.adminToken } });
+  assert.deepEqual(await s.next(), { type: 'connection_ack' });
+  s.close();
+});
+
+// ---- connection_init and authentication ----
+
+test('4408 when connection_init never comes', async () => {
+  const s = rawSocket(srv.wsUrl);
+  await s.opened;
+  const t0 = Date.now();
+  await expectClose(s, 4408, 'Connection initialisation timeout');
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 300 && waited < 3000, `closed after ${waited} ms, the timeout is 400 ms`);
+});
+
+test('a plain TCP client that upgrades and then says nothing is closed by the init timeout', async () => {
+  const sock = net.connect(srv.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  sock.write(
+    'GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+  );
+  const data = await within(
+    new Promise((resolve) => {
+      let buf = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        const head = buf.indexOf('\r\n\r\n');
+        if (head >= 0 && buf.length >= head + 4 + 2) {
+          const frame = buf.subarray(head + 4);
+          const len = frame[1] & 0x7f;
+          if (frame.length >= 2 + len) resolve({ head: buf.subarray(0, head).toString(), frame });
+        }
+      });
+    }),
+    5000,
+    'the 101 and a close frame',
+  );
+  assert.match(data.head, /^HTTP\/1\.1 101/);
+  assert.match(data.head, /Sec-WebSocket-Protocol: graphql-transport-ws/i);
+  assert.equal(data.frame[0], 0x88, 'a close frame');
+  assert.equal(data.frame.readUInt16BE(2), 4408);
+  sock.destroy();
+});
+
+test('4403 after connection_init without a token', async () => {
+  const s = rawSocket(srv.wsUrl);
+  await s.opened;
+  s.send({ type: 'connection_init' });
+  await expectClose(s, 4403, 'Forbidden');
+});
+
+test('4403 after connection_init with an unknown token', async () => {
+  for (const payload of [
+    { 'x-pico-api-org': 'mesd_nope_nope' },
+    { authorization: 'Bearer mesd_nope_nope' },
+    { token: 'mesd_nope_nope' },
+  ]) {
+    const s = rawSocket(srv.wsUrl);
+    await s.opened;
+    s.send({ type: 'connection_init', payload });
+    await expectClose(s, 4403, 'Forbidden');
+  }
+});
+
+test('the token may come in any of the three connection_init keys', async () => {
+  for (const payload of [
+    { 'x-pico-api-org': srv.adminToken },
+    { authorization: `Bearer ${srv.adminToken}` },
+    { token: srv.adminToken },
+  ]) {
+    const s = rawSocket(srv.wsUrl);
+    await s.opened;
+    s.send({ type: 'connection_init', payload });
+    assert.deepEqual(await s.next(), { type: 'connection_ack' }, JSON.stringify(Object.keys(payload)));
+    s.close();
+  }
+});
+
+test('the token may come on the upgrade request', async () => {
+  for (const headers of [{ 'x-pico-api-org': srv.adminToken }, { Authorization: `Bearer ${srv.adminToken}` }]) {
+    const s = rawSocket(srv.wsUrl, ['graphql-transport-ws'], { headers });
+    await s.opened;
+    s.send({ type: 'connection_init' });
+    assert.deepEqual(await s.next(), { type: 'connection_ack' });
+    s.close();
+  }
+});
+
+test('4429 on a second connection_init', async () => {
+  const s = await ackedSocket(srv);
+  s.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+  await expectClose(s, 4429, 'Too many initialisation requests');
+});
+
+test('4401 on subscribe before connection_ack', async () => {
+  const s = rawSocket(srv.wsUrl);
+  await s.opened;
+  s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
+  await expectClose(s, 4401, 'Unauthorized');
+});
+
+// ---- invalid messages ----
+
+test('4400 for every kind of invalid message', async () => {
+  const cases = [
+    ['{not json', /^Invalid message received$/],
+    ['42', /expected to be an object, but got number/],
+    ['[]', /expected to be an object, but got array/],
+    [{ payload: {} }, /missing the 'type' property/],
+    [{ type: '' }, /missing the 'type' property/],
+    [{ type: 7 }, /'type' property to be a string, but got number/],
+    [{ type: 'start', id: '1' }, /Invalid message 'type' property "start"/],
+    [{ type: 'next', id: '1', payload: {} }, /Unexpected message of type next received/],
+    [{ type: 'connection_init', payload: 'x' }, /"connection_init" message expects the 'payload' property to be an object/],
+    [{ type: 'ping', payload: [1] }, /"ping" message expects the 'payload' property to be an object/],
+  ];
+  for (const [msg, reason] of cases) {
+    const s = rawSocket(srv.wsUrl);
+    await s.opened;
+    s.send(msg);
+    await expectClose(s, 4400, reason);
+  }
+  const acked = [
+    [{ type: 'subscribe', payload: { query: '{ __typename }' } }, /'id' property to be a string, but got undefined/],
+    [{ type: 'subscribe', id: 5, payload: { query: '{ __typename }' } }, /'id' property to be a string, but got number/],
+    [{ type: 'subscribe', id: '', payload: { query: '{ __typename }' } }, /requires a non-empty 'id'/],
+    [{ type: 'subscribe', id: '1' }, /'payload' property to be an object, but got undefined/],
+    [{ type: 'subscribe', id: '1', payload: {} }, /'query' property to be a string, but got undefined/],
+    [{ type: 'subscribe', id: '1', payload: { query: '{ a }', variables: [] } }, /'variables' property/],
+    [{ type: 'subscribe', id: '1', payload: { query: '{ a }', operationName: 3 } }, /'operationName' property/],
+    [{ type: 'complete' }, /"complete" message expects the 'id' property/],
+  ];
+  for (const [msg, reason] of acked) {
+    const s = await ackedSocket(srv);
+    s.send(msg);
+    await expectClose(s, 4400, reason);
+  }
+  await healthy();
+});
+
+test('nullish optional members are accepted', async () => {
+  const s = await ackedSocket(srv);
+  s.send({ id: 'n', type: 'subscribe', payload: { query: '{ __typename }', variables: null, operationName: null, extensions: null } });
+  assert.equal((await s.next()).type, 'next');
+  assert.equal((await s.next()).type, 'complete');
+  s.close();
+});
+
+// ---- ping / pong ----
+
+test('ping gets pong, with the payload echoed; pong is ignored', async () => {
+  const s = rawSocket(srv.wsUrl);
+  await s.opened;
+  s.send({ type: 'ping' }); // allowed before connection_init
+  assert.deepEqual(await s.next(), { type: 'pong' });
+  s.send({ type: 'ping', payload: { n: 1, s: 'é', deep: { a: [1, 2] } } });
+  assert.deepEqual(await s.next(), { type: 'pong', payload: { n: 1, s: 'é', deep: { a: [1, 2] } } });
+  s.send({ type: 'ping', payload: null });
+  assert.deepEqual(await s.next(), { type: 'pong' });
+  s.send({ type: 'pong', payload: { x: 1 } });
+  s.send({ type: 'pong' });
+  assert.deepEqual(await s.drain(150), [], 'nothing answers a pong');
+  s.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+  assert.deepEqual(await s.next(), { type: 'connection_ack' });
+  s.close();
+});
+
+// ---- operations ----
+
+test('4409 when an id is reused while its subscription runs; reusable once completed', async () => {
+  const s = await ackedSocket(srv);
+  const sub = { id: 'dup', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } };
+  s.send(sub);
+  s.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).id, 'q'); // the subscription is running now
+  assert.equal((await s.next()).type, 'complete');
+  s.send({ id: 'dup', type: 'complete' });
+  s.send(sub); // completed by the client: the id is free again
+  s.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).id, 'q');
+  assert.equal((await s.next()).type, 'complete');
+  s.send(sub);
+  await expectClose(s, 4409, 'Subscriber for dup already exists');
+  await healthy();
+});
+
+test('queries and mutations answer with next then complete', async () => {
+  const s = await ackedSocket(srv);
+  s.send({ id: 'a', type: 'subscribe', payload: { query: 'query Q($id: ID!) { operation(id: $id) { id } }', variables: { id: 'nope_nope' } } });
+  assert.deepEqual(await s.next(), { id: 'a', type: 'next', payload: { data: { operation: null } } });
+  assert.deepEqual(await s.next(), { id: 'a', type: 'complete' });
+  const id = uid('rawmut');
+  s.send({
+    id: 'm',
+    type: 'subscribe',
+    payload: {
+      query: 'mutation ($input: ProcessCreateInput!) { processCreate(input: $input) }',
+      variables: { input: { process: { id, name: 'Raw mutation' } } },
+    },
+  });
+  assert.deepEqual(await s.next(), { id: 'm', type: 'next', payload: { data: { processCreate: id } } });
+  assert.deepEqual(await s.next(), { id: 'm', type: 'complete' });
+  const check = await srv.gql('query ($id: ID!) { operation(id: $id) { name } }', { id }, srv.adminToken);
+  assert.equal((check.body ?? check).data.operation.name, 'Raw mutation', 'the mutation was committed');
+  s.close();
+});
+
+test('request errors come as an error message with GraphQL errors, and the socket stays usable', async () => {
+  const s = await ackedSocket(srv);
+  s.send({ id: 'v', type: 'subscribe', payload: { query: '{ nope }' } });
+  assert.deepEqual(await s.next(), { id: 'v', type: 'error', payload: graphqlJsErrors('{ nope }') });
+  s.send({ id: 's', type: 'subscribe', payload: { query: '{' } });
+  assert.deepEqual(await s.next(), { id: 's', type: 'error', payload: graphqlJsErrors('{') });
+  s.send({ id: 'o', type: 'subscribe', payload: { query: 'query A { __typename } query B { __typename }' } });
+  const multi = await s.next();
+  assert.equal(multi.type, 'error');
+  assert.equal(multi.payload[0].message, 'Must provide operation name if query contains multiple operations.');
+  s.send({ id: 'x', type: 'subscribe', payload: { query: 'query ($n: Int!) { operations(limit: $n) { id } }', variables: { n: 'ten' } } });
+  const vars = await s.next();
+  assert.equal(vars.type, 'error');
+  assert.match(vars.payload[0].message, /^Variable "\$n" got invalid value "ten"; Int cannot represent non-integer value: "ten"$/);
+  // no complete follows an error; the same ids are free again
+  s.send({ id: 'v', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.deepEqual(await s.next(), { id: 'v', type: 'next', payload: { data: { __typename: 'Query' } } });
+  assert.deepEqual(await s.next(), { id: 'v', type: 'complete' });
+  s.close();
+});
+
+test('operations per connection are capped (--max-subs-per-conn)', async () => {
+  const s = await ackedSocket(srv);
+  for (const id of ['1', '2', '3'])
+    s.send({ id, type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  s.send({ id: '4', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  const over = await s.next();
+  assert.equal(over.id, '4');
+  assert.equal(over.type, 'error');
+  assert.equal(over.payload[0].extensions.code, 'LIMIT_EXCEEDED');
+  s.send({ id: '2', type: 'complete' });
+  s.send({ id: '4', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).type, 'next', 'room again once one completed');
+  s.close();
+});
+
+test('a subscription streams next messages until the client completes it', async () => {
+  const s = await ackedSocket(srv);
+  const id = uid('rawsub');
+  s.send({
+    id: 'sub',
+    type: 'subscribe',
+    payload: { query: 'subscription ($id: ID!) { operationsStream(where: { id: { _eq: $id } }) { id name } }', variables: { id } },
+  });
+  s.send({ id: 'sync', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).id, 'sync');
+  assert.equal((await s.next()).id, 'sync');
+  await deployProcess(srv, id, { name: 'first' });
+  assert.deepEqual(await s.next(), { id: 'sub', type: 'next', payload: { data: { operationsStream: { id, name: 'first' } } } });
+  s.send({ id: 'sub', type: 'complete' });
+  s.send({ id: 'sync', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).id, 'sync');
+  assert.equal((await s.next()).id, 'sync');
+  await deployProcess(srv, id, { name: 'second' });
+  assert.deepEqual(await s.drain(300), [], 'nothing after complete');
+  s.send({ id: 'unknown', type: 'complete' }); // an unknown id is ignored
+  s.send({ id: 'sync', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).id, 'sync');
+  s.close();
+});
+
+async function openSubscriptions() {
+  const text = await fetch(`${srv.url}/metrics`).then((r) => r.text());
+  const m = /^mesd_transport_subscriptions\{transport="graphql-transport-ws"\} (\d+)$/m.exec(text);
+  assert.ok(m, 'the metric is exported');
+  return Number(m[1]);
+}
+
+test('closing the socket ends its subscriptions (metrics follow; the server keeps serving)', async () => {
+  const base = await openSubscriptions();
+  const sockets = [];
+  for (let i = 0; i < 5; i++) {
+    const s = await ackedSocket(srv);
+    s.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+    s.send({ id: 'b', type: 'subscribe', payload: { query: 'subscription { subOperationsStream { subId } }' } });
+    s.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+    assert.equal((await s.next()).id, 'q');
+    sockets.push(s);
+  }
+  assert.equal(await openSubscriptions(), base + 10);
+  sockets[0].send({ id: 'a', type: 'complete' });
+  sockets[0].send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+  await sockets[0].next();
+  await sockets[0].next();
+  assert.equal(await openSubscriptions(), base + 9, 'complete ends one');
+  for (const s of sockets) s.ws.terminate();
+  await Promise.all(sockets.map((s) => s.closed));
+  await deployProcess(srv, uid('afterclose'));
+  let open;
+  for (let i = 0; i < 50 && (open = await openSubscriptions()) !== base; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(open, base, 'every subscription of the closed sockets ended');
+  await healthy();
+});
