@@ -377,3 +377,21 @@ test('closing the socket ends its subscriptions (metrics follow; the server keep
   assert.equal(open, base, 'every subscription of the closed sockets ended');
   await healthy();
 });
+
+test('on SIGTERM every socket, subscribed or not, of either protocol closes with 1001 and mesd exits cleanly', async () => {
+  const own = await startServer({ demo: true });
+  const a = await ackedSocket(own);
+  a.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  a.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+  await a.next();
+  const idle = rawSocket(own.wsUrl);
+  await idle.opened;
+  const legacy = rawSocket(own.wsUrl, ['graphql-ws']);
+  await legacy.opened;
+  legacy.send({ type: 'connection_init', payload: { token: own.adminToken } });
+  legacy.send({ id: '1', type: 'start', payload: { query: 'subscription { subOperationsStream { subId } }' } });
+  assert.equal((await legacy.next()).type, 'connection_ack');
+  const exit = own.stop();
+  for (const s of [a, idle, legacy]) assert.equal((await within(s.closed, 5000, 'the 1001 close')).code, 1001);
+  assert.deepEqual(await exit, { code: 0, signal: null });
+});
