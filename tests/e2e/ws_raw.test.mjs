@@ -6,11 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer } from './lib/server.mjs';
-import { rawSocket, ackedSocket, deployProcess, uid, within, graphqlJsErrors } from './lib/ws.mjs';
+import {
+  rawSocket, ackedSocket, deployProcess, uid, within, delay, graphqlJsErrors, createToken, revokeToken,
+} from './lib/ws.mjs';
 
 let srv;
 before(async () => {
-  srv = await startServer({ demo: true, args: ['--ws-init-timeout-ms', '400', '--max-subs-per-conn', '3'] });
+  srv = await startServer({ demo: true, args: ['--ws-init-timeout-ms', '400', '--max-subs-per-conn', '3', '--token-cache-ms', '100'] });
 });
 after(async () => {
   await srv?.stop();
@@ -376,6 +378,59 @@ test('closing the socket ends its subscriptions (metrics follow; the server keep
   for (let i = 0; i < 50 && (open = await openSubscriptions()) !== base; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(open, base, 'every subscription of the closed sockets ended');
   await healthy();
+});
+
+async function metric(name, labels) {
+  const text = await fetch(`${srv.url}/metrics`).then((r) => r.text());
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+test('operations of both protocols are counted by transport and status class', async () => {
+  const ok = 'transport="graphql-transport-ws",status="2xx"';
+  const bad = 'transport="graphql-transport-ws",status="4xx"';
+  const legacyOk = 'transport="graphql-ws",status="2xx"';
+  const [ok0, bad0, legacy0] = [await metric('mesd_requests_total', ok), await metric('mesd_requests_total', bad),
+    await metric('mesd_requests_total', legacyOk)];
+  const s = await ackedSocket(srv);
+  s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
+  s.send({ id: '2', type: 'subscribe', payload: { query: '{ nope }' } });
+  s.send({ id: '3', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  s.send({ id: '4', type: 'subscribe', payload: { query: '{ __typename }' } });
+  while ((await s.next()).id !== '4');
+  assert.equal(await metric('mesd_requests_total', ok), ok0 + 3, 'a query, a subscription started, another query');
+  assert.equal(await metric('mesd_requests_total', bad), bad0 + 1, 'the validation error');
+  s.close();
+  const l = rawSocket(srv.wsUrl, ['graphql-ws']);
+  await l.opened;
+  l.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+  l.send({ id: 'a', type: 'start', payload: { query: '{ __typename }' } });
+  while ((await l.next()).type !== 'complete');
+  assert.equal(await metric('mesd_requests_total', legacyOk), legacy0 + 1);
+  l.close();
+});
+
+test('a token revoked while its socket is open: the next subscribe closes 4403 (legacy: an error)', async () => {
+  const token = createToken(srv, 'erp');
+  const s = await ackedSocket(srv, token);
+  const l = rawSocket(srv.wsUrl, ['graphql-ws']);
+  await l.opened;
+  l.send({ type: 'connection_init', payload: { token } });
+  assert.equal((await l.next()).type, 'connection_ack');
+  s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).type, 'next');
+  revokeToken(srv, token);
+  await delay(300); // the server trusts a verified token for --token-cache-ms (100)
+  s.send({ id: '2', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).type, 'complete', 'the answer to 1');
+  await expectClose(s, 4403, 'Forbidden');
+  l.send({ id: 'x', type: 'start', payload: { query: '{ __typename }' } });
+  let m;
+  while ((m = await l.next()).type === 'ka');
+  assert.equal(m.type, 'error');
+  assert.equal(m.id, 'x');
+  assert.equal(m.payload.extensions.code, 'UNAUTHENTICATED');
+  l.close();
 });
 
 test('on SIGTERM every socket, subscribed or not, of either protocol closes with 1001 and mesd exits cleanly', async () => {

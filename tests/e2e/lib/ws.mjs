@@ -239,12 +239,19 @@ export function graphqlJsErrors(query) {
   return validate(sdlSchema, doc).map((e) => e.toJSON());
 }
 
+const bin = process.env.MESD_BIN ?? new URL('../../../build/mesd', import.meta.url).pathname;
+
 // A token of a role, made with `mesd token create` on the running server's
 // database (the server reads tokens from it).
 export function createToken(srv, role) {
-  const bin = process.env.MESD_BIN ?? new URL('../../../build/mesd', import.meta.url).pathname;
   const out = execFileSync(bin, ['token', 'create', '--role', role, '--name', `e2e ${role}`, '--db', `sqlite:${srv.dbPath}`], {
     encoding: 'utf8',
   });
   return out.trim().split('\n').pop().trim();
+}
+
+// Revokes a token (`mesd token revoke <id>`, the id being the middle part of
+// mesd_<id>_<secret>) on the running server's database.
+export function revokeToken(srv, token) {
+  execFileSync(bin, ['token', 'revoke', token.split('_')[1], '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' });
 }
