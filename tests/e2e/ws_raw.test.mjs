@@ -433,6 +433,35 @@ test('a token revoked while its socket is open: the next subscribe closes 4403 (
   l.close();
 });
 
+const MUTATION = 'mutation ($input: ProcessCreateInput!) { processCreate(input: $input) }';
+
+test('a socket gone while its mutations wait for the commit: they commit, nothing breaks', async () => {
+  const ids = [];
+  for (let round = 0; round < 3; round++) {
+    const s = await ackedSocket(srv);
+    for (let i = 0; i < 3; i++) { // the cap of this server: 3 operations in flight
+      const id = uid('gone');
+      ids.push(id);
+      s.send({ id: String(i), type: 'subscribe', payload: { query: MUTATION, variables: { input: { process: { id, name: 'gone' } } } } });
+    }
+    s.send({ id: '2', type: 'complete' }); // one of them completed by the client first
+    s.close(); // the close handshake ends before the commit
+    await s.closed;
+  }
+  await delay(200);
+  const r = await srv.gql('query ($ids: [ID!]) { operations(where: { id: { _in: $ids } }) { id } }', { ids });
+  assert.equal(r.data.operations.length, ids.length, 'every mutation was committed');
+  await healthy();
+});
+
+test('SIGTERM with mutations in flight over a socket: mesd exits cleanly', async () => {
+  const own = await startServer({ demo: true });
+  const s = await ackedSocket(own);
+  for (let i = 0; i < 20; i++)
+    s.send({ id: String(i), type: 'subscribe', payload: { query: MUTATION, variables: { input: { process: { id: uid('term'), name: 'x' } } } } });
+  assert.deepEqual(await own.stop(), { code: 0, signal: null });
+});
+
 test('on SIGTERM every socket, subscribed or not, of either protocol closes with 1001 and mesd exits cleanly', async () => {
   const own = await startServer({ demo: true });
   const a = await ackedSocket(own);
