@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer } from './lib/server.mjs';
 import {
-  rawSocket, ackedSocket, deployProcess, uid, within, delay, graphqlJsErrors, createToken, revokeToken,
+  rawSocket, ackedSocket, deployProcess, uid, within, delay, graphqlJsErrors, createToken, revokeToken, bigFeed,
 } from './lib/ws.mjs';
 
 let srv;
@@ -431,6 +431,24 @@ test('a token revoked while its socket is open: the next subscribe closes 4403 (
   assert.equal(m.id, 'x');
   assert.equal(m.payload.extensions.code, 'UNAUTHENTICATED');
   l.close();
+});
+
+test('a subscriber that does not read is ended with an error message, and its socket serves on', async () => {
+  const feed = await bigFeed(srv);
+  const s = await ackedSocket(srv);
+  s.ws._socket.pause(); // stop reading: what the server sends piles up
+  s.send({ id: 'big', type: 'subscribe', payload: feed });
+  await delay(1000);
+  s.ws._socket.resume();
+  let nexts = 0;
+  let m;
+  while ((m = await s.next(10000)).type === 'next') nexts++;
+  assert.deepEqual(m, { id: 'big', type: 'error', payload: [{ message: 'subscriber too slow; resume with afterSeq' }] });
+  assert.ok(nexts < 20, `ended before the end of the replay (${nexts} events sent)`);
+  s.send({ id: 'big', type: 'subscribe', payload: { query: '{ __typename }' } }); // the id is free again
+  assert.equal((await s.next()).type, 'next');
+  assert.equal((await s.next()).type, 'complete');
+  s.close();
 });
 
 const MUTATION = 'mutation ($input: ProcessCreateInput!) { processCreate(input: $input) }';
