@@ -254,7 +254,11 @@ static void where_operators(void **state) {
         {"{ externalId: { _lt: \"PRC-110-1\" } }", "[{\"id\":\"scanner_final_assembly\"}]"},
         {"{ externalId: { _lte: \"PRC-110-1\" } }",
          "[{\"id\":\"scanner_board_assembly\"},{\"id\":\"scanner_final_assembly\"}]"},
-        {"{ producesSerial: { _eq: true } }", "[{\"id\":\"cradle_assembly\"},{\"id\":\"scanner_final_assembly\"}]"},
+        /* a product's producesSerial is derived (its last process's), in filters too */
+        {"{ producesSerial: { _eq: true } }",
+         "[{\"id\":\"cradle_assembly\"},{\"id\":\"prod_101\"},{\"id\":\"scanner_final_assembly\"}]"},
+        {"{ producesSerial: { _neq: true }, kind: { _neq: PROCESS } }",
+         "[{\"id\":\"prod_205\"},{\"id\":\"sub_scanner_core\"}]"},
         {"{ name: { _nin: [\"Handheld scanner\"] }, kind: { _eq: PRODUCT } }", "[{\"id\":\"prod_205\"}]"},
         {"{ archivedAt: { _is_null: false } }", "[]"},
         {"{ templateID: { _is_null: true }, id: { _eq: \"packing_x\" } }", "[]"},
