@@ -208,6 +208,13 @@ static void bad_after_seq(void **state) {
     assert_null(mes_subscribe(t.m, &test_admin, v, NULL, test_json(&a, "{\"n\": \"x\"}"), &test_sink_fns, &s, &err));
     gql_buf_putc(&err, 0);
     assert_non_null(strstr(err.data, "Variable \\\"$n\\\" got invalid value \\\"x\\\""));
+    /* a where the domain refuses: a request error with BAD_INPUT */
+    err.len = 0;
+    mes_doc *w = test_doc(t.m, "subscription { operationsStream(where: {id: {_eq: null}}) { id } }");
+    assert_null(mes_subscribe(t.m, &test_admin, w, NULL, NULL, &test_sink_fns, &s, &err));
+    gql_buf_putc(&err, 0);
+    assert_non_null(strstr(err.data, "\"extensions\":{\"code\":\"BAD_INPUT\"}"));
+    mes_doc_release(w);
     mes_metrics mm;
     mes_get_metrics(t.m, &mm);
     assert_int_equal(mm.subscriptions, 0);
