@@ -108,6 +108,46 @@ static void groups_execute_once(void **state) {
     test_mes_close(&t);
 }
 
+/* Groups without `where` share the page the first one read: three groups
+ * cost the reads one does. */
+static uint64_t reads_for_one_deploy(test_mes *t, const char *id) {
+    store_metrics before, after;
+    store_get_metrics(t->st, &before);
+    test_deploy_wait(t, id, "N");
+    store_get_metrics(t->st, &after);
+    return after.read_statements - before.read_statements;
+}
+
+static void unfiltered_groups_share_reads(void **state) {
+    (void)state;
+    test_mes t;
+    test_mes_open(&t, NULL);
+    static test_sink a, b, c;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    memset(&c, 0, sizeof c);
+    test_subscribe(&t, &a, "subscription { operationsStream { id } }", NULL);
+    uint64_t one = reads_for_one_deploy(&t, "p_1");
+    assert_true(one >= 1);
+    test_subscribe(&t, &b, "subscription { operationsStream { name } }", NULL);
+    test_subscribe(&t, &c, "subscription { operationsStream { id name } }", NULL);
+    mes_metrics mm;
+    mes_get_metrics(t.m, &mm);
+    assert_int_equal(mm.subscription_groups, 3);
+    assert_int_equal(reads_for_one_deploy(&t, "p_2"), one);
+    assert_int_equal(a.count, 2);
+    assert_int_equal(b.count, 1);
+    assert_int_equal(c.count, 1);
+    assert_string_equal(c.msgs[0], "{\"data\":{\"operationsStream\":{\"id\":\"p_2\",\"name\":\"N\"}}}");
+    mes_unsubscribe(a.sub);
+    mes_unsubscribe(b.sub);
+    mes_unsubscribe(c.sub);
+    test_sink_clear(&a);
+    test_sink_clear(&b);
+    test_sink_clear(&c);
+    test_mes_close(&t);
+}
+
 /* Every seq from first to last exactly once, in order. */
 static void assert_consecutive(const test_sink *s, long first, long last) {
     assert_int_equal(s->count, last - first + 1);
@@ -401,6 +441,7 @@ int main(void) {
         cmocka_unit_test(live_after_commit),
         cmocka_unit_test(where_filters),
         cmocka_unit_test(groups_execute_once),
+        cmocka_unit_test(unfiltered_groups_share_reads),
         cmocka_unit_test(replay_meets_live),
         cmocka_unit_test(replay_with_where_and_future_seq),
         cmocka_unit_test(bad_after_seq),
