@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "pending_links.h"
 #include "server_internal.h"
 
 static void usage(FILE *out) {
@@ -132,9 +131,7 @@ static int prepare_database(const char *url, bool demo) {
     int rc = 0;
     if (demo) {
         bool loaded = false;
-        if (!mes_demo_load) {
-            log_event(LOG_WARN, "demo_unavailable", "detail", "the demo factory is not built yet", NULL);
-        } else if (mes_demo_load(st, &loaded, &err) != STORE_OK) {
+        if (mes_demo_load(st, &loaded, &err) != STORE_OK) {
             log_event(LOG_ERROR, "demo_failed", "error", err.message, NULL);
             rc = 1;
         } else {
@@ -188,8 +185,7 @@ int cmd_serve(int argc, char **argv) {
     server_config cfg;
     server_config_defaults(&cfg);
     mes_config mcfg;
-    memset(&mcfg, 0, sizeof mcfg);
-    if (mes_config_defaults) mes_config_defaults(&mcfg);
+    mes_config_defaults(&mcfg);
     char host[256] = "127.0.0.1";
     if (f[F_LISTEN].value && !parse_listen(f[F_LISTEN].value, host, sizeof host, &cfg.port)) {
         fprintf(stderr, "mesd serve: --listen wants HOST:PORT, not '%s'\n", f[F_LISTEN].value);
@@ -246,17 +242,12 @@ int cmd_serve(int argc, char **argv) {
         rc = 1;
         goto out;
     }
-    if (mes_open) {
-        char msg[256] = "";
-        ss.m = mes_open(&ss.loop, ss.st, &mcfg, msg, sizeof msg);
-        if (!ss.m) {
-            log_event(LOG_ERROR, "mes_open_failed", "error", msg, NULL);
-            rc = 1;
-            goto out;
-        }
-    } else {
-        log_event(LOG_WARN, "graphql_unavailable", "detail", "the GraphQL service is not built yet: /graphql answers 503",
-                  NULL);
+    char msg[256] = "";
+    ss.m = mes_open(&ss.loop, ss.st, &mcfg, msg, sizeof msg);
+    if (!ss.m) {
+        log_event(LOG_ERROR, "mes_open_failed", "error", msg, NULL);
+        rc = 1;
+        goto out;
     }
     int uerr = 0;
     ss.srv = server_start(&ss.loop, ss.m, &cfg, &uerr);

@@ -9,7 +9,6 @@
  * (one store read for /readyz).
  */
 #include <string.h>
-#include "pending_links.h"
 #include "server_internal.h"
 
 static const char text_plain[] = "text/plain; charset=utf-8";
@@ -128,7 +127,7 @@ static void metrics(server *s, net_req *r, uint64_t t0) {
     gql_buf_init(&b);
     server_part(&b, s);
     net_part(&b, net_server_metrics(s->net));
-    if (s->m) mes_part(&b, s->m);
+    mes_part(&b, s->m);
     server_answer(s, r, SRV_T_HTTP, t0, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
     gql_buf_free(&b);
 }
@@ -138,13 +137,13 @@ static void metrics(server *s, net_req *r, uint64_t t0) {
 static void ready(server *s, net_req *r, uint64_t t0) {
     int64_t head[STORE_STREAM_COUNT];
     store_err err = {0};
-    if (s->m && store_stream_heads(mes_store(s->m), head, &err) == STORE_OK) {
+    if (store_stream_heads(mes_store(s->m), head, &err) == STORE_OK) {
         server_answer(s, r, SRV_T_HTTP, t0, 200, text_plain, "ready\n", 6);
         return;
     }
     gql_buf b;
     gql_buf_init(&b);
-    gql_buf_printf(&b, "not ready: %s\n", s->m ? err.message : "no GraphQL service");
+    gql_buf_printf(&b, "not ready: %s\n", err.message);
     server_answer(s, r, SRV_T_HTTP, t0, 503, text_plain, b.data, b.len);
     gql_buf_free(&b);
 }

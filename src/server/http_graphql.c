@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "pending_links.h"
 #include "server_internal.h"
 
 static const char *const media_names[] = {
@@ -138,10 +137,6 @@ void server_http_graphql(server *s, net_req *r) {
         net_resp_header(r, "Accept", "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8");
         server_answer_error(s, r, SRV_T_HTTP, t0, 406, SRV_MEDIA_JSON,
                             "Not Acceptable: accept application/graphql-response+json or application/json", NULL);
-        return;
-    }
-    if (!s->m) {   /* TRANSITIONAL (pending_links.h) */
-        server_answer_error(s, r, SRV_T_HTTP, t0, 503, media, "Service Unavailable: GraphQL service not built yet", NULL);
         return;
     }
     mes_principal who;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "pending_links.h"
 #include "server_internal.h"
 
 void server_config_defaults(server_config *cfg) {
@@ -58,15 +57,7 @@ static void on_request(net_req *r, void *user) {
     server *s = user;
     const char *path = net_req_path(r);
     if (server_is_graphql_path(path)) {
-        if (net_req_is_websocket(r)) {
-            if (server_ws_upgrade) {
-                server_ws_upgrade(s, r);
-            } else {   /* TRANSITIONAL (pending_links.h) */
-                uint64_t t0 = server_now_us();
-                net_resp_send(r, 501, "text/plain; charset=utf-8", "WebSocket: not built yet\n", 25);
-                server_metric_done(s, SRV_T_HTTP, 501, t0);
-            }
-        }
+        if (net_req_is_websocket(r)) server_ws_upgrade(s, r);
         else if (server_sse_wants(r)) server_sse(s, r);
         else server_http_graphql(s, r);
         return;

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "pending_links.h"
 #include "server_internal.h"
 
 #define SSE_TOKEN_LEN 32              /* hex of 16 random bytes */
@@ -534,11 +533,6 @@ out:
 
 void server_sse(server *s, net_req *r) {
     uint64_t t0 = server_now_us();
-    if (!s->m) {   /* TRANSITIONAL (pending_links.h) */
-        server_answer_error(s, r, SRV_T_SSE, t0, 503, SRV_MEDIA_JSON, "Service Unavailable: GraphQL service not built yet",
-                            NULL);
-        return;
-    }
     const char *method = net_req_method(r);
     if (strcmp(method, "PUT") == 0) {
         reserve(s, r, t0);
