@@ -108,6 +108,10 @@ static void shutdown_done(void *user) {
     ss->st = NULL;
     uv_close((uv_handle_t *)&ss->sigint, NULL);
     uv_close((uv_handle_t *)&ss->sigterm, NULL);
+    /* Closing the handles restores the default action: a second signal in
+       the last moments would turn a clean exit into death by signal. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     log_event(LOG_INFO, "stopped", NULL);
 }
 

@@ -168,3 +168,50 @@ test('unknown paths are 404; / answers a short page', async () => {
   assert.equal(root.status, 200);
   assert.match(root.text, /graphql/);
 });
+
+test('/healthz, /readyz, and /metrics in Prometheus text format', async () => {
+  let r = await req('/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.text.trim(), 'ok');
+  r = await req('/readyz');
+  assert.equal(r.status, 200);
+  assert.equal((await req('/healthz', { method: 'POST' })).status, 405);
+
+  await post({ query: '{ __typename }' });
+  await post({ query: '{ __typename }' });
+  await post({ query: '{ nope }' }, GQLR);
+  await post({ query: 'mutation { processCreate(input: { process: { id: "metrics_p", name: "M" } }) }' });
+  r = await req('/metrics');
+  assert.equal(r.status, 200);
+  assert.match(r.ct, /^text\/plain; version=0\.0\.4/);
+  const typed = new Set();
+  const values = new Map();
+  for (const line of r.text.trimEnd().split('\n')) {
+    const t = /^# TYPE ([a-z_]+) (counter|gauge|histogram)$/.exec(line);
+    if (t) { typed.add(t[1]); continue; }
+    if (line.startsWith('# HELP ')) continue;
+    const m = /^([a-z_]+)(\{[^}]*\})? (\d+(?:\.\d+)?)$/.exec(line);
+    assert.ok(m, `not a sample line: ${line}`);
+    const base = m[1].replace(/_(bucket|sum|count)$/, '');
+    assert.ok(typed.has(m[1]) || typed.has(base), `no TYPE before ${m[1]}`);
+    values.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+  }
+  const v = (k) => { assert.ok(values.has(k), `missing ${k}`); return values.get(k); };
+  assert.ok(v('mesd_requests_total{transport="http",status="2xx"}') >= 3);
+  assert.ok(v('mesd_requests_total{transport="http",status="4xx"}') >= 1);
+  assert.ok(v('mesd_request_duration_seconds_count{transport="http"}') >= 4);
+  assert.equal(v('mesd_request_duration_seconds_bucket{transport="http",le="+Inf"}'),
+    v('mesd_request_duration_seconds_count{transport="http"}'));
+  assert.ok(v('mesd_connections_open{kind="http"}') >= 1);
+  assert.equal(v('mesd_transport_subscriptions{transport="sse"}'), 0);
+  assert.ok(v('mesd_events_published_total{stream="operations"}') >= 1);
+  assert.ok(v('mesd_doc_cache_hits_total') >= 1);
+  assert.ok(v('mesd_doc_cache_misses_total') >= 1);
+  assert.ok(v('mesd_mutations_total') >= 1);
+  assert.equal(v('mesd_store_queue_depth'), 0);
+  assert.ok(v('mesd_store_commits_total') >= 1);
+  assert.ok(v('mesd_store_commit_batch_size_count') >= 1);
+  assert.equal(v('mesd_store_commit_batch_size_bucket{le="+Inf"}'), v('mesd_store_commit_batch_size_count'));
+  for (const k of ['mesd_subscriptions_open', 'mesd_sse_streams_open', 'mesd_connections_accepted_total'])
+    v(k);
+});

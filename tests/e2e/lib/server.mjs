@@ -122,11 +122,14 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
     async stop({ timeoutMs = 15000 } = {}) {
       if (!stopped) {
         stopped = (async () => {
-          if (exitInfo === null) proc.kill('SIGTERM');
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
           const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
           const e = await exited;
           clearTimeout(t);
           cleanup();
+          // Under ASan/UBSan a report is a failure of whichever test ran it.
+          const report = errLines.findIndex((l) => /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(l));
+          if (report >= 0) throw new Error(`sanitizer report from mesd:\n${errLines.slice(report, report + 40).join('\n')}`);
           return e;
         })();
       }
