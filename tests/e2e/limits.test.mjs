@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
-import { startServer } from './lib/server.mjs';
+import { startServer, sanitized } from './lib/server.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -126,9 +126,9 @@ test('a client that never reads a big answer: the server stays small and answers
   await new Promise((r) => setTimeout(r, 1500));
   const t0 = Date.now();
   await healthy();
-  assert.ok(Date.now() - t0 < 1000, 'others are answered promptly');
+  assert.ok(Date.now() - t0 < (sanitized ? 3000 : 1000), 'others are answered promptly');
   const grown = rssKiB(srv.proc.pid) - before;
-  assert.ok(grown < 32 * 1024, `resident memory grew by ${grown} KiB`);
+  if (!sanitized) assert.ok(grown < 32 * 1024, `resident memory grew by ${grown} KiB`);
   // the server gave up on that reader rather than buffer its answers
   const m = await (await fetch(`${srv.url}/metrics`)).text();
   assert.match(m, /^mesd_connections_closed_slow_reader_total [1-9]/m);
