@@ -120,12 +120,12 @@ test('distinct mode, raw: a query is next then complete; errors come as next', a
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/event-stream/);
   let { text } = await readUntil(res, (t) => t.includes('event: complete'));
-  assert.equal(text, 'event: next\ndata: {"data":{"__typename":"Query"}}\n\nevent: complete\ndata: \n\n');
+  assert.equal(text, ':\n\nevent: next\ndata: {"data":{"__typename":"Query"}}\n\nevent: complete\ndata: \n\n');
 
   res = await fetch(`${srv.url}/graphql?query=${encodeURIComponent('{ nope }')}`, { headers: { ...auth(), accept: 'text/event-stream' } });
   assert.equal(res.status, 200);
   ({ text } = await readUntil(res, (t) => t.includes('event: complete')));
-  assert.match(text, /^event: next\ndata: \{"errors":\[\{"message":"Cannot query field \\"nope\\" on type \\"Query\\"\.",/);
+  assert.match(text, /^:\n\nevent: next\ndata: \{"errors":\[\{"message":"Cannot query field \\"nope\\" on type \\"Query\\"\.",/);
   assert.ok(text.endsWith('event: complete\ndata: \n\n'));
 });
 
