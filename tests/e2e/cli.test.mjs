@@ -219,3 +219,19 @@ test('SIGINT stops the server too', async () => {
   assert.equal((await srv.exited).code, 0);
   await srv.stop();
 });
+
+test('serve on a port in use exits 1 with a listen_failed line', async () => {
+  const srv = await startServer();
+  const db = tempDb();
+  try {
+    const r = await runMesd(['serve', '--listen', `127.0.0.1:${srv.port}`, '--db', db.url]);
+    assert.equal(r.code, 1);
+    const failed = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.event === 'listen_failed');
+    assert.ok(failed, r.stderr);
+    assert.equal(failed.level, 'error');
+    assert.match(failed.error, /address already in use/);
+  } finally {
+    db.done();
+    await srv.stop();
+  }
+});
