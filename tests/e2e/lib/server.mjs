@@ -9,7 +9,7 @@
 // stderr, the admin token from stdout ("admin token (shown once): mesd_…",
 // the token last on the line). MESD_BIN names the binary (ctest sets it).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +25,9 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
   const dbPath = join(dir, 'mesd.db');
+  // A fresh database prints an admin token on stdout; stdout and stderr are
+  // separate pipes, so "listening" on stderr may be read before the token.
+  const expectToken = !existsSync(dbPath);
   const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args];
   const proc = spawn(mesdBin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const errLines = [];
@@ -42,7 +45,7 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
       () => reject(new Error(`mesd serve did not log "listening" within ${startTimeoutMs} ms:\n${errLines.join('\n')}`)),
       startTimeoutMs);
     const check = () => {
-      if (port !== null) {
+      if (port !== null && (adminToken !== null || !expectToken)) {
         clearTimeout(timer);
         resolve();
       }
@@ -74,6 +77,7 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
         const m = /^admin token \(shown once\): .*?(\S+)$/.exec(line);
         if (m) adminToken = m[1];
       }
+      check();
     });
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
