@@ -64,6 +64,22 @@ struct mes {
 /* Frees the service (mes.c); the bus is already gone. */
 void mes_free(mes *m);
 
+/* The hash of the core's tables (documents by text, tokens, subscription
+ * groups): FNV-1a, 8 bytes a round. Not for secrets: entries are compared
+ * whole after it. */
+static inline uint64_t mes_hash(const char *s, size_t n, uint64_t seed) {
+    uint64_t h = 1469598103934665603ull ^ seed;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ (uint64_t)n;
+}
+
 /* A deep copy of a JSON value into a (variables that must outlive the
  * caller's buffer). NULL stays NULL. */
 gql_val *mes_val_copy(gql_arena *a, const gql_val *v);

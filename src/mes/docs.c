@@ -27,19 +27,6 @@ struct mes_doc {
     mes_doc *lru_prev, *lru_next;
 };
 
-static uint64_t text_hash(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;   /* FNV-1a, 8 bytes a round for long texts */
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 1099511628211ull;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h ^ (uint64_t)n;
-}
-
 void mes_docs_init(mes_docs *d, size_t entries) {
     memset(d, 0, sizeof *d);
     size_t size = 16;
@@ -202,7 +189,7 @@ static void write_errors(gql_buf *out, const gql_errors *errs) {
 
 mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, mes_doc_error *why) {
     mes_docs *c = &m->docs;
-    uint64_t h = text_hash(text, len);
+    uint64_t h = mes_hash(text, len, 0);
     for (mes_doc *d = c->table[h & (c->table_size - 1)]; d; d = d->chain) {
         const gql_document *doc = d->p->doc;
         if (d->hash == h && doc->source_len == len && memcmp(doc->source, text, len) == 0) {
