@@ -380,11 +380,7 @@ static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char 
     gql_error *e = gql_errors_add_msg(&errs, message);
     e->code = "BAD_INPUT";
     if (at) gql_error_add_loc(&errs, e, at->loc);
-    if (errors_out) {
-        gql_buf_puts(errors_out, "{\"errors\":");
-        gql_errors_write_json(errors_out, &errs);
-        gql_buf_putc(errors_out, '}');
-    }
+    mes_write_errors(errors_out, &errs);
     gql_arena_free(a);
     return NULL;
 }

@@ -20,6 +20,8 @@ typedef struct mes_docs {
 } mes_docs;
 void mes_docs_init(mes_docs *d, size_t entries);
 void mes_docs_free(mes_docs *d);   /* drops the cache's references */
+/* {"errors":[…]} into out (nothing when out is NULL). */
+void mes_write_errors(gql_buf *out, const gql_errors *errs);
 /* The document's prepared form (execution needs it). */
 gql_prepared *mes_doc_prepared(const mes_doc *d);
 

@@ -180,7 +180,7 @@ static bool check_limits(const mes_config *cfg, const gql_prepared *p, gql_error
 
 /* ---- the cache ----------------------------------------------------------- */
 
-static void write_errors(gql_buf *out, const gql_errors *errs) {
+void mes_write_errors(gql_buf *out, const gql_errors *errs) {
     if (!out) return;
     gql_buf_puts(out, "{\"errors\":");
     gql_errors_write_json(out, errs);
@@ -220,7 +220,7 @@ mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, 
     if (!p) {
         /* graphql-js's token limit is a syntax error; it is a limit all the same */
         if (syntax && errs.head && strstr(errs.head->message, "tokens. Parsing aborted.")) errs.head->code = "LIMIT_EXCEEDED";
-        write_errors(errors_out, &errs);
+        mes_write_errors(errors_out, &errs);
         if (why) *why = syntax ? MES_DOC_SYNTAX : MES_DOC_INVALID;
         gql_arena_free(&a);
         return NULL;
@@ -255,7 +255,7 @@ int mes_doc_operation_kind(mes_doc *d, const char *op_name, gql_buf *errors_out)
         gql_errors errs;
         gql_errors_init(&errs, &a);
         gql_errors_add_msg(&errs, err);
-        write_errors(errors_out, &errs);
+        mes_write_errors(errors_out, &errs);
     }
     gql_arena_free(&a);
     return kind;
