@@ -57,9 +57,7 @@ static void on_request(net_req *r, void *user) {
     server *s = user;
     const char *path = net_req_path(r);
     if (server_is_graphql_path(path)) {
-        if (net_req_is_websocket(r)) {
-            server_ws_upgrade(s, r);
-        }
+        if (net_req_is_websocket(r)) server_ws_upgrade(s, r);
         else if (server_sse_wants(r)) server_sse(s, r);
         else server_http_graphql(s, r);
         return;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import net from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { startServer, runMesd } from './lib/server.mjs';
 
@@ -149,5 +150,88 @@ test('migrate brings a database up to date; a newer database is refused', async 
     assert.match(serve.stderr, /newer than this mesd/);
   } finally {
     db.done();
+  }
+});
+
+test('--log-level debug adds access lines; info has none', async () => {
+  const dbg = await startServer({ args: ['--log-level', 'debug'] });
+  const info = await startServer();
+  try {
+    for (const s of [dbg, info]) await s.gql('{ __typename }');
+    await new Promise((r) => setTimeout(r, 100));
+    const access = dbg.stderrLines().map((l) => JSON.parse(l)).filter((o) => o.event === 'access');
+    assert.ok(access.some((o) => o.level === 'debug' && o.method === 'POST' && o.path === '/graphql' && o.status === 200 &&
+      typeof o.us === 'number' && o.transport === 'http'), JSON.stringify(access));
+    assert.ok(!info.stderrLines().some((l) => JSON.parse(l).event === 'access'));
+  } finally {
+    await dbg.stop();
+    await info.stop();
+  }
+});
+
+// TODO until src/net answers every pipelined request at shutdown: today a
+// draining connection closes after the first answer it writes (net_resp.c
+// closes(), net_conn_shutdown marks every queued request close_after), so
+// requests already executed go unanswered. The fix is reported to the net
+// layer's owner; remove `todo` with it.
+test('SIGTERM: mutations in flight are answered, and exactly the answered ones are durable', {
+  todo: 'net closes a draining connection after its first answer',
+}, async () => {
+  const db = tempDb();
+  try {
+    const srv = await startServer({ dir: db.dir });
+    const sock = net.connect(srv.port, '127.0.0.1');
+    let got = '';
+    sock.setEncoding('latin1').on('data', (d) => { got += d; });
+    const closed = new Promise((r) => sock.on('close', r));
+    sock.on('error', () => {});
+    await new Promise((r) => sock.on('connect', r));
+    const request = (body) => `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `x-pico-api-org: ${srv.adminToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const ids = Array.from({ length: 30 }, (_, i) => `term_${i}`);
+    sock.write(ids.map((id) => request(JSON.stringify({
+      query: `mutation { processCreate(input: { process: { id: "${id}", name: "T" } }) }` }))).join(''));
+    await new Promise((r) => setTimeout(r, 3));
+    srv.proc.kill('SIGTERM');
+    await closed;
+    assert.equal((await srv.stop()).code, 0);
+    const lines = srv.stderrLines().map((l) => JSON.parse(l));
+    assert.ok(lines.some((o) => o.event === 'stopping' && o.signal === 'SIGTERM'));
+    assert.equal(lines[lines.length - 1].event, 'stopped');
+    // the answers that came are whole, in order, and say the write happened
+    const answered = [...got.matchAll(/HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n(\{"data":\{"processCreate":"(term_\d+)"\}\})/g)];
+    answered.forEach((m, i) => { assert.equal(m[1], '200'); assert.equal(m[3], ids[i]); });
+    assert.equal((got.match(/HTTP\/1\.1 /g) ?? []).length, answered.length, got.slice(0, 500));
+    // what was answered is in the database, and nothing else is
+    const again = await startServer({ dir: db.dir });
+    const ops = (await again.gql('{ operations { id } }', undefined, (await runMesd(['token', 'create', '--role', 'admin',
+      '--db', db.url])).stdout.trimEnd().split('\n').pop())).data.operations.map((o) => o.id);
+    await again.stop();
+    assert.deepEqual(ops, answered.map((m) => m[3]).sort());
+  } finally {
+    db.done();
+  }
+});
+
+test('SIGINT stops the server too', async () => {
+  const srv = await startServer();
+  srv.proc.kill('SIGINT');
+  assert.equal((await srv.exited).code, 0);
+  await srv.stop();
+});
+
+test('serve on a port in use exits 1 with a listen_failed line', async () => {
+  const srv = await startServer();
+  const db = tempDb();
+  try {
+    const r = await runMesd(['serve', '--listen', `127.0.0.1:${srv.port}`, '--db', db.url]);
+    assert.equal(r.code, 1);
+    const failed = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.event === 'listen_failed');
+    assert.ok(failed, r.stderr);
+    assert.equal(failed.level, 'error');
+    assert.match(failed.error, /address already in use/);
+  } finally {
+    db.done();
+    await srv.stop();
   }
 });

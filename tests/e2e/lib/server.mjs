@@ -9,12 +9,17 @@
 // stderr, the admin token from stdout ("admin token (shown once): mesd_…",
 // the token last on the line). MESD_BIN names the binary (ctest sets it).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../../../', import.meta.url).pathname;
 export const mesdBin = process.env.MESD_BIN ?? `${root}build/mesd`;
+// Whether mesd was built with AddressSanitizer: its allocator keeps freed
+// memory in quarantine, so resident-memory bounds do not apply.
+export const sanitized = (() => {
+  try { return readFileSync(mesdBin).includes('__asan_init'); } catch { return false; }
+})();
 
 export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000 } = {}) {
   const ownDir = !dir;
@@ -122,11 +127,14 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
     async stop({ timeoutMs = 15000 } = {}) {
       if (!stopped) {
         stopped = (async () => {
-          if (exitInfo === null) proc.kill('SIGTERM');
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
           const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
           const e = await exited;
           clearTimeout(t);
           cleanup();
+          // Under ASan/UBSan a report is a failure of whichever test ran it.
+          const report = errLines.findIndex((l) => /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(l));
+          if (report >= 0) throw new Error(`sanitizer report from mesd:\n${errLines.slice(report, report + 40).join('\n')}`);
           return e;
         })();
       }
