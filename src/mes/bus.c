@@ -119,12 +119,6 @@ static void list_remove(mes_sub **head, mes_sub *s) {
 
 /* ---- groups ------------------------------------------------------------------ */
 
-static uint64_t key_hash(const mes_doc *doc, const char *key, size_t n) {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)doc;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
-}
-
 static sub_group *group_find(mes_bus *b, const mes_doc *doc, uint64_t h, const char *key, size_t n) {
     for (sub_group *g = b->table[h & (b->table_size - 1)]; g; g = g->chain)
         if (g->hash == h && g->doc == doc && g->key_len == n && memcmp(g->key, key, n) == 0) return g;
@@ -386,11 +380,7 @@ static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char 
     gql_error *e = gql_errors_add_msg(&errs, message);
     e->code = "BAD_INPUT";
     if (at) gql_error_add_loc(&errs, e, at->loc);
-    if (errors_out) {
-        gql_buf_puts(errors_out, "{\"errors\":");
-        gql_errors_write_json(errors_out, &errs);
-        gql_buf_putc(errors_out, '}');
-    }
+    mes_write_errors(errors_out, &errs);
     gql_arena_free(a);
     return NULL;
 }
@@ -426,7 +416,7 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
     gql_buf_init(&key);
     gql_buf_printf(&key, "%d\x1f%s\x1f%s\x1f", (int)who->role, who->station_id, op_name ? op_name : "");
     if (sub.variables) gql_json_write_val(&key, sub.variables);
-    uint64_t h = key_hash(doc, key.data, key.len);
+    uint64_t h = mes_hash(key.data, key.len, (uint64_t)(uintptr_t)doc);
     sub_group *g = group_find(b, doc, h, key.data, key.len);
     if (g) {
         gql_arena_free(&a);
