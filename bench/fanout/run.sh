@@ -7,7 +7,7 @@
 # same run. Writes bench/fanout/results.md and the FANOUT section of
 # bench/RESULTS.md.
 # Settings (environment): N (10000), PROCS (4), PORT (4200), NODE_PORT (4201),
-# BUILD (build-release), ONLY (mesd|baseline).
+# BUILD (build-release), WAIT_QUIET (300), QUIET_IDLE (90), ONLY (mesd|baseline).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
@@ -23,6 +23,7 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((N + 1000)) ]; then
   exit 1
 fi
 [ "$ONLY" = baseline ] || build_release
+wait_quiet
 
 ROWS=()
 # measure LABEL WS_URL HTTP_URL TOKEN PID
@@ -40,7 +41,7 @@ measure() {
 
 if [ "$ONLY" != baseline ]; then
   mkdir -p "$TMP/mesd"
-  mesd_start "$TMP/mesd" "$PORT"
+  mesd_start "$TMP/mesd" "$PORT" --max-connections $((N + 100))
   measure mesd "ws://127.0.0.1:$PORT/graphql" "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$MESD_PID"
   stop_pid "$MESD_PID"
 fi

@@ -12,8 +12,31 @@ BENCH_PIDS=()
 machine_info() {
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM"
   echo "- kernel: $(uname -sr); node $(node --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
-  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- other load: ${QUIET_NOTE:-not measured}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- mesd: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$BENCH_ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)'), Release build ($BUILD)"
+}
+
+# Percent of the machine's CPU time idle over the next 2 seconds.
+cpu_idle_pct() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 2; b=($(head -1 /proc/stat))
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  echo $(( total ? 100 * idle / total : 0 ))
+}
+
+# wait_quiet: a benchmark on a shared machine measures its neighbours too:
+# wait (up to WAIT_QUIET seconds, default 300) until the CPU is at least
+# QUIET_IDLE percent idle (default 90), and note what it was in QUIET_NOTE.
+wait_quiet() {
+  local end=$((SECONDS + ${WAIT_QUIET:-300})) idle
+  while :; do
+    idle=$(cpu_idle_pct)
+    [ "$idle" -ge "${QUIET_IDLE:-90}" ] && break
+    [ $SECONDS -ge $end ] && { echo "the machine stayed busy (${idle}% idle): measuring anyway" >&2; break; }
+    echo "waiting for a quiet machine (${idle}% idle)" >&2
+  done
+  QUIET_NOTE="CPU ${idle}% idle just before the run"
 }
 
 build_release() {
@@ -44,14 +67,16 @@ wait_http() {
   done
 }
 
-# mesd_start DIR PORT: a fresh database in DIR, an admin token in $TOKEN,
-# the server on 127.0.0.1:PORT in the background ($MESD_PID), its log in DIR.
+# mesd_start DIR PORT [SERVE FLAGS…]: a fresh database in DIR, an admin token
+# in $TOKEN, the server on 127.0.0.1:PORT in the background ($MESD_PID), its
+# log in DIR.
 mesd_start() {
   local dir=$1 port=$2 db="sqlite:$1/bench.db"
+  shift 2
   "$MESD" migrate --db "$db" >"$dir/migrate.log" 2>&1
   TOKEN=$("$MESD" token create --role admin --name bench --db "$db" 2>>"$dir/migrate.log" | tail -n 1)
   [ -n "$TOKEN" ] || { echo "mesd token create gave no token (see $dir/migrate.log)" >&2; return 1; }
-  "$MESD" serve --listen "127.0.0.1:$port" --db "$db" >"$dir/mesd.log" 2>&1 &
+  "$MESD" serve --listen "127.0.0.1:$port" --db "$db" "$@" >"$dir/mesd.log" 2>&1 &
   MESD_PID=$!
   BENCH_PIDS+=("$MESD_PID")
   wait_http "http://127.0.0.1:$port/healthz"

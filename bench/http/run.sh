@@ -10,6 +10,7 @@
 # and latency, writes bench/http/results.md and the HTTP section of bench/RESULTS.md.
 # Settings (environment): DURATION (10s), WARMUP (2s), THREADS (2), CONNS (50), OPS (100),
 # PORT (4100), NODE_PORT (4101), NET_PORT (4102), BUILD (build-release),
+# WAIT_QUIET (300), QUIET_IDLE (90),
 # ONLY (mesd|net|baseline: one server instead of all three).
 # A third server, net-only (bench/http/net_only.c: src/net answering a fixed
 # body), shows the transport's own ceiling on the machine.
@@ -24,6 +25,7 @@ trap 'stop_all; rm -rf "$TMP"' EXIT
 
 need_wrk
 [ "$ONLY" = baseline ] || build_release
+wait_quiet
 
 Q_TYPENAME='{"query":"{ __typename }"}'
 Q_OPS='{"query":"{ operations { id externalId name updatedAt consumedSerials { id name externalId } } }"}'

@@ -21,7 +21,7 @@
 
 struct mes_auth_entry {
     uint64_t hash;
-    uint64_t expires;      /* uv_now() ms; 0: empty */
+    uint64_t expires;      /* uv_hrtime() in ms; 0: empty */
     char token[STORE_TOKEN_MAX];   /* NUL-padded: compared whole */
     mes_principal who;
 };
@@ -75,7 +75,8 @@ bool mes_authenticate(mes *m, const char *token, size_t len, mes_principal *out)
     char padded[STORE_TOKEN_MAX] = {0};
     memcpy(padded, token, len);
     uint64_t h = token_hash(padded, len);
-    uint64_t now = uv_now(m->loop);
+    /* the clock, not the loop's cached time: a long loop turn must not stretch the cache */
+    uint64_t now = uv_hrtime() / 1000000u;
     mes_auth_entry *e = &m->auth.slots[h & (m->auth.size - 1)];
     if (e->expires > now && e->hash == h && CRYPTO_memcmp(e->token, padded, sizeof padded) == 0) {
         *out = e->who;

@@ -11,7 +11,8 @@
  * (on the loop). For each group of an advanced stream the bus reads the new
  * events (store_stream_read after the group's cursor, with its `where`) in
  * pages, trimmed at the new head: events committed after it come with the
- * next listener call.
+ * next listener call. Groups without `where` at the same cursor share one
+ * read of a page.
  *
  * Replay (afterSeq). The subscriber reads the log itself, one page per loop
  * turn (a uv_idle handle, so I/O runs between pages; paused while its
@@ -69,6 +70,17 @@ struct sub_group {
     uint32_t nlive, nall;     /* nall: live and replaying */
 };
 
+/* The last page read without a filter: groups without `where` at the same
+ * cursor (after a commit, every live group's cursor is the previous head)
+ * take it instead of reading it again. Valid within one listener call. */
+typedef struct bus_page {
+    bool valid;
+    store_stream stream;
+    int64_t after;
+    store_event *evs;
+    size_t n;
+} bus_page;
+
 struct mes_bus {
     mes *m;
     int64_t head[STORE_STREAM_COUNT];
@@ -82,6 +94,7 @@ struct mes_bus {
     uv_idle_t *idle;
     uv_timer_t *timer;
     gql_arena page_arena, event_arena;
+    bus_page shared;
     gql_buf out;
     uint64_t published[STORE_STREAM_COUNT], dropped_slow, executions;
 };
@@ -226,6 +239,24 @@ static const char *read_failed(char *buf, const store_err *err) {
 }
 
 /* Brings a group up to head: every event in (cursor, head] matching where. */
+/* A page of g's stream after `after` with g's filter, in the page arena
+ * (which it resets, unless the shared page serves). share: a listener call,
+ * where an unfiltered page may serve the next group. */
+static int read_page(mes_bus *b, const sub_group *g, int64_t after, bool share, store_event **evs, size_t *n,
+                     store_err *err) {
+    bus_page *p = &b->shared;
+    if (share && !g->where && p->valid && p->stream == g->stream && p->after == after) {
+        *evs = p->evs;
+        *n = p->n;
+        return STORE_OK;
+    }
+    p->valid = false;
+    gql_arena_reset(&b->page_arena);
+    int rc = store_stream_read(b->m->st, g->stream, after, BUS_PAGE, g->where, &b->page_arena, evs, n, err);
+    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, *evs, *n};
+    return rc;
+}
+
 static void group_advance(sub_group *g, int64_t head) {
     mes_bus *b = g->bus;
     if (g->nlive == 0) {
@@ -234,11 +265,10 @@ static void group_advance(sub_group *g, int64_t head) {
         return;
     }
     while (g->cursor < head) {
-        gql_arena_reset(&b->page_arena);
         store_event *evs = NULL;
         size_t n = 0;
         store_err err = {0};
-        if (store_stream_read(b->m->st, g->stream, g->cursor, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+        if (read_page(b, g, g->cursor, true, &evs, &n, &err)) {
             char reason[READ_FAILED_MAX];
             end_members(g, read_failed(reason, &err));
             g->cursor = head;
@@ -259,12 +289,14 @@ static void group_advance(sub_group *g, int64_t head) {
 static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
     mes_bus *b = ctx;
     b->busy++;
+    b->shared.valid = false;   /* a commit since: the log has grown */
     for (int s = 0; s < STORE_STREAM_COUNT; s++) {
         if (head[s] <= b->head[s]) continue;
         b->published[s] += (uint64_t)(head[s] - b->head[s]);
         b->head[s] = head[s];
         for (sub_group *g = b->groups[s]; g; g = g->next) group_advance(g, head[s]);
     }
+    b->shared.valid = false;
     b->busy--;
     sweep(b);
 }
@@ -289,11 +321,10 @@ static void replay_page(mes_sub *s) {
         join(s);
         return;
     }
-    gql_arena_reset(&b->page_arena);
     store_event *evs = NULL;
     size_t n = 0;
     store_err err = {0};
-    if (store_stream_read(b->m->st, g->stream, s->last, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+    if (read_page(b, g, s->last, false, &evs, &n, &err)) {
         char reason[READ_FAILED_MAX];
         end_sub(s, read_failed(reason, &err));
         return;

@@ -19,8 +19,6 @@
 #include <string.h>
 #include "ws_common.h"
 
-extern const char server_msg_unauthenticated[]; /* TEMP until server.c lands in main */
-
 static void send_message_payload(ws_conn *c, const char *id, size_t id_len, const char *type, const char *message,
                                  const char *code) {
     gql_buf b;
