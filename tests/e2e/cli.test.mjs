@@ -235,3 +235,32 @@ test('serve on a port in use exits 1 with a listen_failed line', async () => {
     await srv.stop();
   }
 });
+
+test('a shutdown deadline passed with mutations in flight: they finish after the listener, and the exit is clean', async () => {
+  // --shutdown-timeout-ms 1: the listener gives up on its connections at
+  // once, so mutations still with the writer are answered (to nobody) when
+  // the store drains, after the server's listener is gone. Under ASan this
+  // is where a use-after-free would show.
+  const srv = await startServer({ args: ['--shutdown-timeout-ms', '1'] });
+  const request = (body) => `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    `x-pico-api-org: ${srv.adminToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const socks = [];
+  for (let c = 0; c < 20; c++) {
+    const s = net.connect(srv.port, '127.0.0.1');
+    s.on('error', () => {});
+    s.on('data', () => {});
+    await new Promise((r) => s.on('connect', r));
+    socks.push(s);
+  }
+  let n = 0;
+  for (const s of socks)
+    s.write(Array.from({ length: 32 }, () => request(JSON.stringify({
+      query: `mutation { processCreate(input: { process: { id: "late_${n++}", name: "T" } }) }` }))).join(''));
+  await new Promise((r) => setTimeout(r, 5));
+  srv.proc.kill('SIGTERM');
+  const { code } = await srv.stop();
+  assert.equal(code, 0);
+  const lines = srv.stderrLines().map((l) => JSON.parse(l));
+  assert.equal(lines[lines.length - 1].event, 'stopped');
+  socks.forEach((s) => s.destroy());
+});
