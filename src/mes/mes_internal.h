@@ -107,4 +107,31 @@ bool mes_where_filter(gql_arena *a, store_entity e, const gql_val *where, const 
  * field is not a stream. */
 bool mes_stream_of_field(const char *field_name, store_stream *stream, store_entity *entity);
 
+/* ---- orders (issue 4): the seam between writes and reads ----
+
+   The completion event's payload (store_tx_append_event on
+   STORE_STREAM_COMPLETES, ref = the order id) is written by the completing
+   transaction (ORDERS-WRITE) and rendered by the OperationOrderComplete
+   resolvers (ORDERS-READ). It never changes. Times are integer ms since the
+   epoch, absent values are null:
+   {"orderId":"42","operationId":"prod_101","externalOrderId":"SALES-123",
+    "secondaryExternalOrderId":null,"orderIndex":0,"wip":false,
+    "reservedSerialNumber":null,"at":1764180000123,
+    "startedAt":1764179000000,"cycleTime":1000,
+    "consumedSerials":[{"id":"battery_pack_sn","name":"Battery pack serial",
+                        "externalId":"BAT-3400","value":"B-0001"}],
+    "endState":{"producedSerial":"SN-1","at":1764180000123,
+                "station":{"id":"st_1","name":"Station 1"},
+                "operator":{"id":"3","name":"Ada"}}}
+   The note event's payload (STORE_STREAM_NOTES, ref = the note id):
+   {"id":"…","externalId":"…","text":…,"metadata":…,"images":[…]|null,
+    "eventType":"created","type":{"id":"1","name":"…"}|null,"at":…,
+    "orderId":"42"|null,"operationId":…|null,"stationId":…|null,
+    "stationName":…|null,"operatorId":…|null,"operatorName":…|null} */
+
+/* An OperationOrder value for the order with this id, read now on the loop
+ * (ORDERS-READ): what the shop-floor mutations answer after their commit.
+ * A null value when there is no such order. */
+gql_rv mes_order_value(mes_ctx *c, int64_t order_id);
+
 #endif

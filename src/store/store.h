@@ -360,4 +360,29 @@ int store_tx_deploy_process(store_tx *tx, const store_process_in *in, store_depl
 int store_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err);
 int store_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err);
 
+/* ---- orders (issue 4): shared row types ----
+ * Orders are rows of operation_orders; their API id is the decimal integer
+ * id. A root order (parent_id 0) is what the ERP saved; children are created
+ * by the waterfall and inherit the root's external ids, index and
+ * reservation. */
+typedef enum store_order_status {
+    STORE_ORDER_CREATED, STORE_ORDER_READY, STORE_ORDER_IN_PROGRESS, STORE_ORDER_COMPLETED, STORE_ORDER_CANCELED
+} store_order_status;
+const char *store_order_status_name(store_order_status s);   /* "CREATED", … */
+typedef struct store_order {
+    int64_t id, parent_id;                 /* parent_id 0: a root order */
+    const char *external_order_id, *secondary_external_order_id, *operation_id, *reserved_serial_number;
+    int64_t order_index;
+    store_order_status status;
+    const char *station_id;                /* NULL until started */
+    int64_t operator_id;                   /* 0 until started */
+    int64_t created_at, updated_at, started_at, completed_at;   /* 0: null */
+} store_order;
+typedef struct store_operator { int64_t id; const char *name; } store_operator;
+typedef STORE_CHILDREN(store_order) store_orders;
+
+/* ---- orders: writes (store_orders_write.c; the ORDERS-WRITE helper) ---- */
+
+/* ---- orders: reads (store_orders_read.c; the ORDERS-READ helper) ---- */
+
 #endif
