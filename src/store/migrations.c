@@ -219,7 +219,17 @@ static const char m001_init[] =
     "  at      INTEGER NOT NULL\n"
     ") STRICT;\n";
 
+static const char m002_serial_names[] =
+    "-- 002_serial_names: a captured serial keeps the attribute's name and part\n"
+    "-- number as they were when it was captured, so a completion reported later\n"
+    "-- (a parent's) says what the operator saw even if the process was\n"
+    "-- redeployed in between. consumed_serials.part_number stays the identity\n"
+    "-- key (the attribute id when the attribute has no part number).\n"
+    "ALTER TABLE consumed_serials ADD COLUMN attribute_name TEXT;\n"
+    "ALTER TABLE consumed_serials ADD COLUMN external_id TEXT;\n";
+
 const store_migration store_migrations[] = {
     {1, "001_init", m001_init},
+    {2, "002_serial_names", m002_serial_names},
 };
 const size_t store_migrations_count = sizeof store_migrations / sizeof store_migrations[0];

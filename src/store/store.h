@@ -383,6 +383,108 @@ typedef STORE_CHILDREN(store_order) store_orders;
 
 /* ---- orders: writes (store_orders_write.c; the ORDERS-WRITE helper) ---- */
 
+/* The building blocks of the order mutations, run inside a write job: the
+ * rules (orders.c, floor.c, waterfall.c) decide on what the transaction
+ * sees, never on a read made outside it. Strings of results go to arena a
+ * (the job's; the loop does not touch it while the job runs). */
+
+/* The operation by id as the transaction sees it; *out NULL when none. */
+int store_tx_operation_get(store_tx *tx, const char *id, gql_arena *a, store_operation **out, store_err *err);
+/* A process's consumed-serial attributes, in order. */
+int store_tx_process_attrs(store_tx *tx, const char *op_id, gql_arena *a, store_attribute **out, size_t *n,
+                           store_err *err);
+/* A product's (or subassembly's) current components in routing order
+ * (archived links left out), each with its operation's kind. */
+typedef struct store_component {
+    const char *operation_id, *group;
+    bool optional;
+    store_kind kind;
+} store_component;
+int store_tx_components(store_tx *tx, const char *op_id, gql_arena *a, store_component **out, size_t *n,
+                        store_err *err);
+/* Whether the station exists, and whether it can do the process. */
+int store_tx_station_can(store_tx *tx, const char *station_id, const char *op_id, bool *station_found, bool *can,
+                         store_err *err);
+
+/* An order by id; *out NULL when none. */
+int store_tx_order_get(store_tx *tx, int64_t id, gql_arena *a, store_order **out, store_err *err);
+/* The root order of an idempotency key (externalOrderId NULL and "" are the
+ * same key); *out NULL when none. */
+int store_tx_order_find_root(store_tx *tx, const char *external_order_id, const char *operation_id,
+                             int64_t order_index, gql_arena *a, store_order **out, store_err *err);
+/* Inserts an order (id, times, station and operator of `in` are ignored:
+ * created_at = updated_at = now); its id in *id_out. */
+int store_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, store_err *err);
+/* An order's children (every status), in creation order. */
+int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store_order **out, size_t *n,
+                            store_err *err);
+/* Saving an unstarted root again: its whole tree takes the new inherited
+ * fields, and canceled orders of the tree are restored (READY for a
+ * process, CREATED for a product or subassembly). */
+int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_external_order_id,
+                             const char *reserved_serial_number, store_err *err);
+/* The root's selected optional components (replaced as a whole), and the
+ * selection that applies to any order of its tree. */
+int store_tx_order_set_optionals(store_tx *tx, int64_t root_id, const char *const *op_ids, size_t n,
+                                 store_err *err);
+int store_tx_order_optionals(store_tx *tx, int64_t order_id, gql_arena *a, const char ***out, size_t *n,
+                             store_err *err);
+/* The optional components anywhere in an operation's tree (each once). */
+int store_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const char ***out, size_t *n,
+                            store_err *err);
+/* Cancels the unstarted roots of (externalOrderId, operationId) with their
+ * trees: index >= 0 names one root, -1 all of them. *count: every order
+ * canceled, children included. */
+int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
+                           int64_t *count, store_err *err);
+/* READY/IN_PROGRESS → IN_PROGRESS at a station by an operator (started_at
+ * kept if set), and every CREATED or READY ancestor IN_PROGRESS. */
+int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, store_err *err);
+/* → COMPLETED now; station_id NULL / operator_id 0 keep the order's. */
+int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id,
+                            store_err *err);
+/* The operator with this name, created if new. */
+int store_tx_operator_find_or_create(store_tx *tx, const char *name, int64_t *id, store_err *err);
+/* The names of a station and an operator (either may be NULL / 0). */
+int store_tx_names(store_tx *tx, const char *station_id, int64_t operator_id, gql_arena *a,
+                   const char **station_name, const char **operator_name, store_err *err);
+
+/* Serials. A consumed serial is the pair (key, value), consumed once; key
+ * is the component's part number (the attribute id when it has none). A
+ * produced serial is (the process's part number, or its id, value),
+ * produced once. *taken: the pair was already there (nothing written). */
+typedef struct store_serial_in {
+    int64_t order_id;
+    const char *attribute_id, *attribute_name, *external_id, *key, *value;
+} store_serial_in;
+int store_tx_serial_consume(store_tx *tx, const store_serial_in *in, bool *taken, store_err *err);
+int store_tx_serial_produce(store_tx *tx, int64_t order_id, const char *key, const char *value, bool *taken,
+                            store_err *err);
+
+/* What a completion reports about an order's subtree (the order and every
+ * descendant): the first start, the last completed process (its produced
+ * serial, time, station and operator), every serial captured, in capture
+ * order. */
+typedef struct store_captured_serial { const char *attribute_id, *name, *external_id, *value; } store_captured_serial;
+typedef struct store_order_summary {
+    int64_t started_at;                          /* 0: never started */
+    bool has_end;
+    int64_t end_at, end_operator_id;
+    const char *end_produced_serial, *end_station_id, *end_station_name, *end_operator_name;
+    store_captured_serial *consumed;
+    size_t nconsumed;
+} store_order_summary;
+int store_tx_order_summary(store_tx *tx, int64_t order_id, gql_arena *a, store_order_summary *out, store_err *err);
+
+/* Notes: the type with this name (created if new), and the note row. */
+int store_tx_note_type(store_tx *tx, const char *name, int64_t *id, store_err *err);
+typedef struct store_note_in {
+    const char *id, *external_id, *text, *metadata_json, *images_json;
+    int64_t order_id, type_id;             /* type_id 0: none */
+} store_note_in;
+int store_tx_note_insert(store_tx *tx, const store_note_in *in, store_err *err);
+
+
 /* ---- orders: reads (store_orders_read.c; the ORDERS-READ helper) ---- */
 
 #endif

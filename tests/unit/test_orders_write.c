@@ -1,0 +1,331 @@
+/* test_orders_write.c: the rules of operationOrderSave, operationOrderCancel,
+ * workOrderStart, workOrderComplete and noteCreate, run as real write jobs
+ * against a real SQLite store: every answer, and every refusal with its
+ * code and NOTHING changed (rows, serials, operators, stream heads). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include "test_orders_util.h"
+
+static int setup(void **state) {
+    *state = ow_open();
+    return 0;
+}
+static int teardown(void **state) {
+    ow_close(*state);
+    return 0;
+}
+
+/* Asserts a refusal with its code, and that nothing changed. */
+#define REFUSED(f, code, call)                                                                                  \
+    do {                                                                                                        \
+        const char *before_ = ow_fingerprint(f);                                                                \
+        const char *got_ = (call);                                                                              \
+        if (!got_ || strcmp(got_, code) != 0) fail_msg("expected %s, got %s (%s)", code, got_ ? got_ : "ok",    \
+                                                       (f)->msg);                                               \
+        assert_string_equal(ow_fingerprint(f), before_);                                                        \
+    } while (0)
+#define OK(f, call)                                                                                             \
+    do {                                                                                                        \
+        const char *got_ = (call);                                                                              \
+        if (got_) fail_msg("refused %s: %s", got_, (f)->msg);                                                   \
+    } while (0)
+
+static const char *const BATTERY[] = {"battery_sn"};
+static const char *const FRAME[] = {"frame_sn"};
+
+/* ---- operationOrderSave ---- */
+
+static void save_creates_then_updates_one_order(void **state) {
+    ow_fix *f = *state;
+    int64_t id, id2, id3;
+    bool created;
+    OK(f, ow_save(f, (ow_save_args){.ext = "SALES-1", .op = "weld"}, &id, &created));
+    assert_true(created);
+    assert_string_equal(ow_status(f, id), "READY");   /* a process order is a work order: READY at once */
+    OK(f, ow_save(f, (ow_save_args){.ext = "SALES-1", .op = "weld", .secondary = "PO-7"}, &id2, &created));
+    assert_false(created);
+    assert_int_equal(id2, id);
+    assert_string_equal(ow_text(f, "SELECT secondary_external_order_id FROM operation_orders WHERE id = %lld",
+                                (long long)id), "PO-7");
+    OK(f, ow_save(f, (ow_save_args){.ext = "SALES-1", .op = "weld", .index = 1}, &id3, &created));
+    assert_true(created);
+    assert_true(id3 != id);
+    /* no externalOrderId is a key too: saved twice, one order */
+    OK(f, ow_save(f, (ow_save_args){.op = "paint"}, &id, &created));
+    assert_true(created);
+    OK(f, ow_save(f, (ow_save_args){.op = "paint"}, &id2, &created));
+    assert_false(created);
+    assert_int_equal(id, id2);
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders"), 3);
+}
+
+static void save_product_makes_its_first_step(void **state) {
+    ow_fix *f = *state;
+    int64_t root;
+    OK(f, ow_save(f, (ow_save_args){.ext = "SALES-2", .op = "prod_101", .reserved = "SN-1", .secondary = "S2"},
+                  &root, NULL));
+    assert_string_equal(ow_status(f, root), "CREATED");
+    int64_t sub = ow_child(f, root, "frame_sub");
+    assert_true(sub > 0);
+    assert_string_equal(ow_status(f, sub), "CREATED");
+    int64_t weld = ow_child(f, sub, "weld");
+    assert_true(weld > 0);
+    assert_string_equal(ow_status(f, weld), "READY");
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders"), 3);   /* lazily: nothing else yet */
+    /* children inherit the root's ids, index and reservation */
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders WHERE external_order_id = 'SALES-2'"
+                               " AND secondary_external_order_id = 'S2' AND reserved_serial_number = 'SN-1'"
+                               " AND order_index = 0"), 3);
+}
+
+static void save_refusals_change_nothing(void **state) {
+    ow_fix *f = *state;
+    REFUSED(f, "NOT_FOUND", ow_save(f, (ow_save_args){.ext = "X", .op = "no_such_op"}, NULL, NULL));
+    static const char *const not_optional[] = {"paint"};
+    REFUSED(f, "BAD_INPUT", ow_save(f, (ow_save_args){.ext = "X", .op = "prod_101", .opts = not_optional,
+                                                      .nopts = 1}, NULL, NULL));
+    REFUSED(f, "BAD_INPUT", ow_save(f, (ow_save_args){.ext = "X", .op = "only_opt"}, NULL, NULL));
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders"), 0);
+    /* selected, the optional component is built */
+    static const char *const light[] = {"fit_light"};
+    int64_t root;
+    OK(f, ow_save(f, (ow_save_args){.ext = "X", .op = "only_opt", .opts = light, .nopts = 1}, &root, NULL));
+    assert_string_equal(ow_status(f, ow_child(f, root, "fit_light")), "READY");
+}
+
+static void save_locks_started_and_completed_orders(void **state) {
+    ow_fix *f = *state;
+    int64_t id;
+    OK(f, ow_save(f, (ow_save_args){.ext = "L", .op = "paint"}, &id, NULL));
+    OK(f, ow_start(f, id, "st_paint", "Ada"));
+    REFUSED(f, "ORDER_LOCKED", ow_save(f, (ow_save_args){.ext = "L", .op = "paint", .reserved = "R"}, NULL, NULL));
+    assert_non_null(strstr(f->msg, "in progress"));
+    OK(f, ow_complete(f, id, (ow_complete_args){0}));
+    REFUSED(f, "ORDER_LOCKED", ow_save(f, (ow_save_args){.ext = "L", .op = "paint"}, NULL, NULL));
+    assert_non_null(strstr(f->msg, "completed"));
+    /* a product whose child started is locked too */
+    int64_t root;
+    OK(f, ow_save(f, (ow_save_args){.ext = "L", .op = "prod_101"}, &root, NULL));
+    OK(f, ow_start(f, ow_child(f, ow_child(f, root, "frame_sub"), "weld"), "st_all", "Ada"));
+    assert_string_equal(ow_status(f, root), "IN_PROGRESS");
+    REFUSED(f, "ORDER_LOCKED", ow_save(f, (ow_save_args){.ext = "L", .op = "prod_101"}, NULL, NULL));
+}
+
+static void save_restores_a_canceled_order(void **state) {
+    ow_fix *f = *state;
+    int64_t root, again;
+    bool created;
+    OK(f, ow_save(f, (ow_save_args){.ext = "R", .op = "prod_101"}, &root, NULL));
+    int64_t n;
+    OK(f, ow_cancel(f, "R", "prod_101", 0, &n));
+    assert_int_equal(n, 3);
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders WHERE status = 'CANCELED'"), 3);
+    OK(f, ow_save(f, (ow_save_args){.ext = "R", .op = "prod_101", .reserved = "SN-R"}, &again, &created));
+    assert_false(created);
+    assert_int_equal(again, root);
+    int64_t sub = ow_child(f, root, "frame_sub");
+    assert_string_equal(ow_status(f, root), "CREATED");
+    assert_string_equal(ow_status(f, sub), "CREATED");
+    assert_string_equal(ow_status(f, ow_child(f, sub, "weld")), "READY");
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders"), 3);   /* restored, not remade */
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders WHERE reserved_serial_number = 'SN-R'"), 3);
+}
+
+static void save_keeps_fields_left_out(void **state) {
+    ow_fix *f = *state;
+    int64_t id;
+    OK(f, ow_save(f, (ow_save_args){.ext = "K", .op = "final_test", .reserved = "SN-K"}, &id, NULL));
+    OK(f, ow_save(f, (ow_save_args){.ext = "K", .op = "final_test", .keep_reserved = true}, NULL, NULL));
+    assert_string_equal(ow_text(f, "SELECT reserved_serial_number FROM operation_orders WHERE id = %lld",
+                                (long long)id), "SN-K");
+    OK(f, ow_save(f, (ow_save_args){.ext = "K", .op = "final_test"}, NULL, NULL));   /* an explicit null clears */
+    assert_string_equal(ow_text(f, "SELECT reserved_serial_number FROM operation_orders WHERE id = %lld",
+                                (long long)id), "(null)");
+}
+
+/* ---- operationOrderCancel ---- */
+
+static void cancel_by_index_all_and_nothing(void **state) {
+    ow_fix *f = *state;
+    int64_t ids[3], n;
+    for (int i = 0; i < 3; i++) OK(f, ow_save(f, (ow_save_args){.ext = "C", .op = "weld", .index = i}, &ids[i], NULL));
+    OK(f, ow_cancel(f, "C", "weld", 1, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ow_status(f, ids[1]), "CANCELED");
+    assert_string_equal(ow_status(f, ids[0]), "READY");
+    OK(f, ow_start(f, ids[2], "st_all", "Bob"));
+    OK(f, ow_cancel(f, "C", "weld", -1, &n));   /* cancelAll: the unstarted ones only */
+    assert_int_equal(n, 1);
+    assert_string_equal(ow_status(f, ids[0]), "CANCELED");
+    assert_string_equal(ow_status(f, ids[2]), "IN_PROGRESS");
+    OK(f, ow_cancel(f, "C", "weld", -1, &n));
+    assert_int_equal(n, 0);
+    OK(f, ow_cancel(f, "C", "weld", 2, &n));   /* started: nothing to cancel */
+    assert_int_equal(n, 0);
+    OK(f, ow_cancel(f, "NOPE", "weld", 0, &n));
+    assert_int_equal(n, 0);
+    REFUSED(f, "NOT_FOUND", ow_cancel(f, "C", "no_such_op", 0, &n));
+}
+
+/* ---- workOrderStart ---- */
+
+static void start_rules(void **state) {
+    ow_fix *f = *state;
+    int64_t root;
+    OK(f, ow_save(f, (ow_save_args){.ext = "S", .op = "prod_101"}, &root, NULL));
+    int64_t sub = ow_child(f, root, "frame_sub"), weld = ow_child(f, sub, "weld");
+    REFUSED(f, "NOT_FOUND", ow_start(f, 999999, "st_all", "Ada"));
+    REFUSED(f, "NOT_FOUND", ow_start(f, weld, "no_station", "Ada"));
+    REFUSED(f, "WRONG_STATION", ow_start(f, weld, "st_paint", "Ada"));
+    REFUSED(f, "NOT_READY", ow_start(f, root, "st_all", "Ada"));   /* a product order is not a work order */
+    OK(f, ow_start(f, weld, "st_all", "Ada"));
+    assert_string_equal(ow_status(f, weld), "IN_PROGRESS");
+    assert_string_equal(ow_status(f, sub), "IN_PROGRESS");
+    assert_string_equal(ow_status(f, root), "IN_PROGRESS");
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operation_orders WHERE id IN (%lld, %lld) AND started_at IS"
+                               " NOT NULL", (long long)root, (long long)sub), 2);
+    assert_string_equal(ow_text(f, "SELECT o.name || '@' || w.station_id FROM operation_orders w JOIN operators o"
+                                   " ON o.id = w.operator_id WHERE w.id = %lld", (long long)weld), "Ada@st_all");
+    long long started = ow_int(f, "SELECT started_at FROM operation_orders WHERE id = %lld", (long long)weld);
+    OK(f, ow_start(f, weld, "st_all", "Bob"));   /* a hand-over keeps the start */
+    assert_int_equal(ow_int(f, "SELECT started_at FROM operation_orders WHERE id = %lld", (long long)weld), started);
+    OK(f, ow_start(f, weld, "st_all", "Ada"));   /* operators are found by name */
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM operators"), 2);
+    OK(f, ow_complete(f, weld, (ow_complete_args){.attrs = FRAME, .values = (const char *const[]){"F-1"}, .n = 1}));
+    REFUSED(f, "NOT_READY", ow_start(f, weld, "st_all", "Ada"));
+}
+
+/* ---- workOrderComplete ---- */
+
+static void complete_refusals_change_nothing(void **state) {
+    ow_fix *f = *state;
+    int64_t bat, fin, fin2, paint;
+    OK(f, ow_save(f, (ow_save_args){.ext = "P", .op = "fit_battery"}, &bat, NULL));
+    OK(f, ow_save(f, (ow_save_args){.ext = "P", .op = "final_test"}, &fin, NULL));
+    OK(f, ow_save(f, (ow_save_args){.ext = "P", .op = "final_test", .index = 1, .reserved = "SN-5"}, &fin2, NULL));
+    OK(f, ow_save(f, (ow_save_args){.ext = "P", .op = "paint"}, &paint, NULL));
+    REFUSED(f, "NOT_FOUND", ow_complete(f, 424242, (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+    /* a READY order is started by its completion: station and operator needed */
+    REFUSED(f, "BAD_INPUT", ow_complete(f, bat, (ow_complete_args){.attrs = BATTERY,
+                                                                  .values = (const char *const[]){"B-1"}, .n = 1}));
+    /* every consumed serial needs a value (the start it implies is rolled back too) */
+    REFUSED(f, "MISSING_SERIAL", ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+    REFUSED(f, "MISSING_SERIAL", ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada",
+                                                                       .attrs = BATTERY,
+                                                                       .values = (const char *const[]){""}, .n = 1}));
+    REFUSED(f, "BAD_INPUT", ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada",
+                                                                  .attrs = (const char *const[]){"nope"},
+                                                                  .values = (const char *const[]){"x"}, .n = 1}));
+    REFUSED(f, "WRONG_STATION", ow_complete(f, bat, (ow_complete_args){.station = "st_paint", .op_name = "Ada",
+                                                                      .attrs = BATTERY,
+                                                                      .values = (const char *const[]){"B-1"},
+                                                                      .n = 1}));
+    /* a produced serial where the process produces one: given, or the reservation */
+    REFUSED(f, "MISSING_SERIAL", ow_complete(f, fin, (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+    REFUSED(f, "BAD_INPUT", ow_complete(f, paint, (ow_complete_args){.station = "st_paint", .op_name = "Ada",
+                                                                    .produced = "SN-X"}));
+    OK(f, ow_complete(f, fin2, (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+    assert_string_equal(ow_text(f, "SELECT part_number || '/' || value FROM produced_serials WHERE order_id = %lld",
+                                (long long)fin2), "PN-101/SN-5");
+    REFUSED(f, "DUPLICATE_PRODUCED_SERIAL", ow_complete(f, fin, (ow_complete_args){.station = "st_all",
+                                                                                  .op_name = "Ada",
+                                                                                  .produced = "SN-5"}));
+    OK(f, ow_complete(f, fin, (ow_complete_args){.station = "st_all", .op_name = "Ada", .produced = "SN-6"}));
+    /* a component serial is consumed once across all orders */
+    OK(f, ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada", .attrs = BATTERY,
+                                                 .values = (const char *const[]){"B-1"}, .n = 1}));
+    int64_t bat2;
+    OK(f, ow_save(f, (ow_save_args){.ext = "P", .op = "fit_battery", .index = 1}, &bat2, NULL));
+    REFUSED(f, "SERIAL_ALREADY_CONSUMED", ow_complete(f, bat2, (ow_complete_args){.station = "st_all",
+                                                                                 .op_name = "Bob",
+                                                                                 .attrs = BATTERY,
+                                                                                 .values = (const char *const[]){"B-1"},
+                                                                                 .n = 1}));
+    assert_string_equal(ow_status(f, bat2), "READY");
+    /* completed: not again */
+    REFUSED(f, "NOT_READY", ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada",
+                                                                  .attrs = BATTERY,
+                                                                  .values = (const char *const[]){"B-2"}, .n = 1}));
+    /* canceled: not at all */
+    int64_t n;
+    OK(f, ow_cancel(f, "P", "fit_battery", 1, &n));
+    REFUSED(f, "NOT_READY", ow_complete(f, bat2, (ow_complete_args){.station = "st_all", .op_name = "Ada",
+                                                                   .attrs = BATTERY,
+                                                                   .values = (const char *const[]){"B-3"}, .n = 1}));
+}
+
+static void complete_in_progress_at_its_station(void **state) {
+    ow_fix *f = *state;
+    int64_t id, root;
+    OK(f, ow_save(f, (ow_save_args){.ext = "W", .op = "paint"}, &id, NULL));
+    OK(f, ow_start(f, id, "st_paint", "Ada"));
+    REFUSED(f, "WRONG_STATION", ow_complete(f, id, (ow_complete_args){.station = "st_all"}));
+    /* an operator token bound to another station */
+    REFUSED(f, "WRONG_STATION", ow_complete(f, id, (ow_complete_args){.bound = "st_all"}));
+    OK(f, ow_complete(f, id, (ow_complete_args){.bound = "st_paint", .op_name = "Cy"}));
+    assert_string_equal(ow_text(f, "SELECT w.status || '/' || o.name || '/' || w.station_id FROM operation_orders w"
+                                   " JOIN operators o ON o.id = w.operator_id WHERE w.id = %lld", (long long)id),
+                        "COMPLETED/Cy/st_paint");
+    /* a product order is completed by its last child, never directly */
+    OK(f, ow_save(f, (ow_save_args){.ext = "W", .op = "prod_101"}, &root, NULL));
+    REFUSED(f, "BAD_INPUT", ow_complete(f, root, (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+}
+
+/* ---- noteCreate ---- */
+
+static const char *ow_note(ow_fix *f, int64_t order, const char *text, const char *type, mes_note_job *j) {
+    memset(j, 0, sizeof *j);
+    j->j.order_id = order;
+    j->text = text;
+    j->type_name = type;
+    j->metadata_json = "{\"k\":1}";
+    static int made;
+    snprintf(j->id, sizeof j->id, "note-%d", ++made);
+    j->external_id = j->id;
+    return ow_run(f, mes_note_create_run, &j->j);
+}
+
+static void note_create_appends_its_event(void **state) {
+    ow_fix *f = *state;
+    int64_t id;
+    mes_note_job j;
+    OK(f, ow_save(f, (ow_save_args){.ext = "N", .op = "paint"}, &id, NULL));
+    OK(f, ow_start(f, id, "st_paint", "Ada"));
+    OK(f, ow_note(f, id, "scratch on the left side", "Quality", &j));
+    assert_int_equal(j.seq, 1);
+    const char *perr = NULL;
+    const gql_val *p = gql_json_parse(&f->a, j.payload, strlen(j.payload), 0, &perr);
+    assert_non_null(p);
+    assert_string_equal(ow_str(p, "text"), "scratch on the left side");
+    assert_string_equal(ow_str(p, "eventType"), "created");
+    assert_string_equal(ow_str(p, "type.name"), "Quality");
+    assert_string_equal(ow_str(p, "orderId"), ow_text(f, "SELECT '%lld'", (long long)id));
+    assert_string_equal(ow_str(p, "stationName"), "Paint booth");
+    assert_string_equal(ow_str(p, "operatorName"), "Ada");
+    assert_int_equal(ow_num(p, "metadata.k"), 1);
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM notes WHERE order_id = %lld", (long long)id), 1);
+    mes_note_job j2;
+    OK(f, ow_note(f, id, "again", "Quality", &j2));   /* a second note: the next seq, the type reused */
+    assert_int_equal(j2.seq, 2);
+    assert_int_equal(ow_int(f, "SELECT count(*) FROM note_types"), 1);
+    REFUSED(f, "NOT_FOUND", ow_note(f, 777777, "x", NULL, &j));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(save_creates_then_updates_one_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_product_makes_its_first_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_locks_started_and_completed_orders, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_restores_a_canceled_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(save_keeps_fields_left_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_by_index_all_and_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(complete_refusals_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(complete_in_progress_at_its_station, setup, teardown),
+        cmocka_unit_test_setup_teardown(note_create_appends_its_event, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
