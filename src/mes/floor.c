@@ -321,31 +321,31 @@ static int note_rule(store_tx *tx, void *arg, store_err *err) {
     gql_buf b;
     gql_buf_init(&b);
     gql_buf_putc(&b, '{');
-    mes_payload_str(&b, "id", j->id);
-    mes_payload_str(&b, "externalId", j->external_id);
-    mes_payload_str(&b, "text", j->text);
-    mes_payload_key(&b, "metadata");
+    mes_put_str(&b, "id", j->id);
+    mes_put_str(&b, "externalId", j->external_id);
+    mes_put_str(&b, "text", j->text);
+    mes_put_key(&b, "metadata");
     gql_buf_puts(&b, j->metadata_json ? j->metadata_json : "null");
-    mes_payload_key(&b, "images");
+    mes_put_key(&b, "images");
     gql_buf_puts(&b, j->images_json ? j->images_json : "null");
-    mes_payload_str(&b, "eventType", "created");
-    mes_payload_key(&b, "type");
+    mes_put_str(&b, "eventType", "created");
+    mes_put_key(&b, "type");
     if (type_id) {
         gql_buf_putc(&b, '{');
-        mes_payload_id(&b, "id", type_id);
-        mes_payload_str(&b, "name", j->type_name);
+        mes_put_id(&b, "id", type_id);
+        mes_put_str(&b, "name", j->type_name);
         gql_buf_putc(&b, '}');
     } else {
         gql_buf_puts(&b, "null");
     }
-    mes_payload_int(&b, "at", j->at, true);
-    mes_payload_id(&b, "orderId", o->id);
-    mes_payload_str(&b, "operationId", o->operation_id);
-    mes_payload_str(&b, "stationId", o->station_id);
-    mes_payload_str(&b, "stationName", station_name);
-    if (o->operator_id) mes_payload_id(&b, "operatorId", o->operator_id);
-    else mes_payload_str(&b, "operatorId", NULL);
-    mes_payload_str(&b, "operatorName", operator_name);
+    mes_put_int(&b, "at", j->at, true);
+    mes_put_id(&b, "orderId", o->id);
+    mes_put_str(&b, "operationId", o->operation_id);
+    mes_put_str(&b, "stationId", o->station_id);
+    mes_put_str(&b, "stationName", station_name);
+    if (o->operator_id) mes_put_id(&b, "operatorId", o->operator_id);
+    else mes_put_str(&b, "operatorId", NULL);
+    mes_put_str(&b, "operatorName", operator_name);
     gql_buf_putc(&b, '}');
     j->payload = gql_arena_strndup(a, b.data, b.len);
     gql_buf_free(&b);

@@ -128,10 +128,10 @@ int mes_waterfall_complete(store_tx *tx, gql_arena *a, const store_order *order,
 int mes_completion_append(store_tx *tx, gql_arena *a, const store_order *order, store_err *err);
 /* Writing a payload's members (the comma is added when needed); NULL
  * strings and absent ints are null. An id is an integer shown as a string. */
-void mes_payload_key(gql_buf *b, const char *key);
-void mes_payload_str(gql_buf *b, const char *key, const char *v);
-void mes_payload_int(gql_buf *b, const char *key, int64_t v, bool present);
-void mes_payload_id(gql_buf *b, const char *key, int64_t id);
+void mes_put_key(gql_buf *b, const char *key);
+void mes_put_str(gql_buf *b, const char *key, const char *v);
+void mes_put_int(gql_buf *b, const char *key, int64_t v, bool present);
+void mes_put_id(gql_buf *b, const char *key, int64_t id);
 
 /* ---- planners (orders.c, floor.c) and binding (orders_answer.c) ---- */
 void mes_plan_save(mes_ctx *c, const gql_val *args, mes_write *w);
