@@ -105,4 +105,8 @@ void mes_plan_process(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_product(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_station(mes_ctx *c, const gql_val *args, mes_write *w);
 
+/* ---- the order and shop-floor mutations (orders.c, floor.c) ---- */
+/* Their planners and answers (orders_answer.c). */
+bool mes_bind_order_writes(mes *m, gql_schema *s, char *err, size_t errlen);
+
 #endif

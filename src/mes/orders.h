@@ -133,14 +133,12 @@ void mes_put_str(gql_buf *b, const char *key, const char *v);
 void mes_put_int(gql_buf *b, const char *key, int64_t v, bool present);
 void mes_put_id(gql_buf *b, const char *key, int64_t id);
 
-/* ---- planners (orders.c, floor.c) and binding (orders_answer.c) ---- */
+/* ---- planners (orders.c, floor.c); mes_bind_order_writes (domain.h) ---- */
 void mes_plan_save(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_cancel(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_start(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_complete(mes_ctx *c, const gql_val *args, mes_write *w);
 void mes_plan_note(mes_ctx *c, const gql_val *args, mes_write *w);
-bool mes_bind_orders(mes *m, gql_schema *s, char *err, size_t errlen);
-bool mes_bind_floor(mes *m, gql_schema *s, char *err, size_t errlen);
 
 /* The lower-cased operation or station id under the id rule (deploy.c);
  * NULL with w failed (BAD_INPUT). what: "operation", "station". */

@@ -64,7 +64,7 @@ static gql_rv answer_order(const void *src, const gql_val *args, gql_resolve_inf
     return mes_order_value(mes_ctx_of(info), a->order_id);
 }
 
-bool mes_bind_orders(mes *m, gql_schema *s, char *err, size_t errlen) {
+static bool bind_erp(mes *m, gql_schema *s, char *err, size_t errlen) {
     static const mes_binding save[] = {
         {"message", mes_field_str, offsetof(order_answer, message)},
         {"operationOrder", answer_order, 0},
@@ -105,7 +105,7 @@ static gql_rv note_answer(const void *src, const gql_val *args, gql_resolve_info
     return mes_event_value(mes_ctx_of(info), STORE_STREAM_NOTES, &ev);
 }
 
-bool mes_bind_floor(mes *m, gql_schema *s, char *err, size_t errlen) {
+static bool bind_floor(mes *m, gql_schema *s, char *err, size_t errlen) {
     static const struct { const char *field; gql_resolver_fn answer; mes_plan_fn plan; } fields[] = {
         {"workOrderStart", work_order_answer, mes_plan_start},
         {"workOrderComplete", work_order_answer, mes_plan_complete},
@@ -118,4 +118,8 @@ bool mes_bind_floor(mes *m, gql_schema *s, char *err, size_t errlen) {
             return false;
         }
     return true;
+}
+
+bool mes_bind_order_writes(mes *m, gql_schema *s, char *err, size_t errlen) {
+    return bind_erp(m, s, err, errlen) && bind_floor(m, s, err, errlen);
 }
