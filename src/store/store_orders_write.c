@@ -227,7 +227,10 @@ int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store
     return rows(tx, st, a, sizeof **out, row_order, (void **)out, n, "reading an order's children", err);
 }
 
-/* The ids of an order's tree (the order and its descendants), as a CTE named `tree`. */
+/* The ids of an order's tree (the order and its descendants), as a CTE named
+ * `tree`. Statements over a tree write `+status` (no index on it): the
+ * status index would otherwise lead SQLite to scan every READY or COMPLETED
+ * order of the shop instead of the few rows of the tree. */
 #define TREE_OF(param)                                                                                        \
     "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
     " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id) "
@@ -313,7 +316,7 @@ int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const ch
                             " AND (?3 < 0 OR order_index = ?3) AND status IN ('CREATED', 'READY')"
                             " UNION ALL SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
                             " UPDATE operation_orders SET status = 'CANCELED', updated_at = ?4"
-                            " WHERE id IN tree AND status IN ('CREATED', 'READY')",
+                            " WHERE id IN tree AND +status IN ('CREATED', 'READY')",
                             err);
     if (!st) return err->code;
     bind_text(st, 1, external_order_id);
@@ -342,7 +345,7 @@ int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64
                     " SELECT o.parent_id FROM operation_orders o JOIN up ON o.id = up.id"
                     " WHERE o.parent_id IS NOT NULL)"
                     " UPDATE operation_orders SET status = 'IN_PROGRESS', started_at = ifnull(started_at, ?2),"
-                    " updated_at = ?2 WHERE id IN up AND status IN ('CREATED', 'READY')",
+                    " updated_at = ?2 WHERE id IN up AND +status IN ('CREATED', 'READY')",
                     err)))
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -459,7 +462,7 @@ int store_tx_order_summary(store_tx *tx, int64_t order_id, gql_arena *a, store_o
                             " o.station_id, s.name, o.operator_id, op.name"
                             " FROM (SELECT 1) LEFT JOIN operation_orders o ON o.id = ("
                             "   SELECT x.id FROM operation_orders x JOIN operations k ON k.id = x.operation_id"
-                            "   WHERE x.id IN tree AND x.status = 'COMPLETED' AND k.kind = 'PROCESS'"
+                            "   WHERE x.id IN tree AND +x.status = 'COMPLETED' AND k.kind = 'PROCESS'"
                             "   ORDER BY x.completed_at DESC, x.id DESC LIMIT 1)"
                             " LEFT JOIN stations s ON s.id = o.station_id"
                             " LEFT JOIN operators op ON op.id = o.operator_id",

@@ -26,24 +26,21 @@ typedef struct ow_fix {
     char msg[256];          /* the last refusal's message */
 } ow_fix;
 
-static inline void ow_deploy_process(ow_fix *f, const char *id, const char *pn, bool produces, const char *attr,
+static inline void ow_deploy_process(store *st, const char *id, const char *pn, bool produces, const char *attr,
                                      const char *attr_name, const char *attr_pn) {
     store_attr_in at = {attr, attr_name, attr_pn};
     store_process_in p = {id, id, NULL, pn, "A", produces, &at, attr ? 1 : 0, NULL, 0};
     store_err err = {0};
-    if (deploy_process(f->st, &p, NULL, &err)) fail_msg("deploy %s: %s", id, err.message);
+    if (deploy_process(st, &p, NULL, &err)) fail_msg("deploy %s: %s", id, err.message);
 }
 
-static inline ow_fix *ow_open(void) {
-    ow_fix *f = calloc(1, sizeof *f);
-    test_db_make(&f->db);
-    f->st = test_open(&f->db, NULL);
-    gql_arena_init(&f->a, 0);
-    ow_deploy_process(f, "weld", "PN-WELD", false, "frame_sn", "Frame serial", "FRAME-1");
-    ow_deploy_process(f, "paint", "PN-PAINT", false, NULL, NULL, NULL);
-    ow_deploy_process(f, "fit_battery", "PN-FIT", false, "battery_sn", "Battery serial", "BAT-3400");
-    ow_deploy_process(f, "fit_light", "PN-LIGHT", false, "light_sn", "Light serial", NULL);
-    ow_deploy_process(f, "final_test", "PN-101", true, NULL, NULL, NULL);
+/* Deploys the factory (see the top of this file) through st's writer. */
+static inline void ow_factory(store *st) {
+    ow_deploy_process(st, "weld", "PN-WELD", false, "frame_sn", "Frame serial", "FRAME-1");
+    ow_deploy_process(st, "paint", "PN-PAINT", false, NULL, NULL, NULL);
+    ow_deploy_process(st, "fit_battery", "PN-FIT", false, "battery_sn", "Battery serial", "BAT-3400");
+    ow_deploy_process(st, "fit_light", "PN-LIGHT", false, "light_sn", "Light serial", NULL);
+    ow_deploy_process(st, "final_test", "PN-101", true, NULL, NULL, NULL);
     store_err err = {0};
     store_component_in sub[] = {{"weld", NULL, false}, {"paint", NULL, false}};
     store_product_in frame = {"frame_sub", "Frame", "FRAME-SUB", "A", STORE_KIND_SUBASSEMBLY, sub, 2};
@@ -54,14 +51,22 @@ static inline ow_fix *ow_open(void) {
     store_product_in prod = {"prod_101", "Scooter", "PROD-101", "A", STORE_KIND_PRODUCT, comps, 4};
     store_component_in opt[] = {{"fit_light", NULL, true}};
     store_product_in only_opt = {"only_opt", "Only optional", "OPT-1", "A", STORE_KIND_PRODUCT, opt, 1};
-    if (deploy_product(f->st, &frame, NULL, &err) || deploy_product(f->st, &prod, NULL, &err) ||
-        deploy_product(f->st, &only_opt, NULL, &err))
+    if (deploy_product(st, &frame, NULL, &err) || deploy_product(st, &prod, NULL, &err) ||
+        deploy_product(st, &only_opt, NULL, &err))
         fail_msg("deploy: %s", err.message);
     const char *all[] = {"weld", "paint", "fit_battery", "fit_light", "final_test"};
     const char *paint[] = {"paint"};
     store_station_in st_all = {"st_all", "Station all", all, 5}, st_paint = {"st_paint", "Paint booth", paint, 1};
-    if (deploy_station(f->st, &st_all, NULL, &err) || deploy_station(f->st, &st_paint, NULL, &err))
+    if (deploy_station(st, &st_all, NULL, &err) || deploy_station(st, &st_paint, NULL, &err))
         fail_msg("deploy: %s", err.message);
+}
+
+static inline ow_fix *ow_open(void) {
+    ow_fix *f = calloc(1, sizeof *f);
+    test_db_make(&f->db);
+    f->st = test_open(&f->db, NULL);
+    gql_arena_init(&f->a, 0);
+    ow_factory(f->st);
     return f;
 }
 
