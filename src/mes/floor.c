@@ -8,7 +8,8 @@
  * the transaction, in the order api.md lists the rules, so the first rule
  * broken is the one reported. A completion captures the serials, completes
  * the order and lets the waterfall advance and complete parents, with one
- * completion event per completed order, all in the job's transaction.
+ * completion event per completed order, all in the job's transaction. The
+ * answers are in orders_answer.c.
  *
  * Must never: change anything for a refused request, let an operator token
  * work at another station than its own, or consume a serial twice.

@@ -5,7 +5,7 @@
  *
  * Planned on the loop (role, ids, the renamed fields, defaults), run by the
  * writer (every decision on what the transaction sees), answered after the
- * commit. Must never: make two orders for one key, change a started or
+ * commit (orders_answer.c). Must never: make two orders for one key, change a started or
  * completed order, or cancel an order that has started.
  */
 #include <stdarg.h>
