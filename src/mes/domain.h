@@ -32,6 +32,10 @@
  * - A product's producesSerial is its last process's in routing order
  *   (through subassemblies), in results and in filters alike.
  * - limit/offset: negative is BAD_INPUT; a limit over 10,000 is 10,000.
+ * - workOrders: an order started at a station is in that station's queue
+ *   only, an unstarted one at every station that can do its process; an
+ *   unknown stationId is NOT_FOUND. A completion whose order has no
+ *   externalOrderId shows "" (String! in Pico's schema).
  */
 #ifndef MES_DOMAIN_H
 #define MES_DOMAIN_H
