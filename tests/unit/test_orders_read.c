@@ -215,6 +215,10 @@ static void order_fields(void **state) {
            "\"scanner_board_assembly\"},{\"id\":\"battery_pack_install\"}]},\"operator\":{\"id\":\"1\",\"name\":\"Ada\"},"
            "\"createdAt\":\"1970-01-01T00:00:01.002Z\",\"updatedAt\":\"1970-01-01T00:00:01.200Z\","
            "\"startedAt\":\"1970-01-01T00:00:01.100Z\",\"completedAt\":\"1970-01-01T00:00:01.200Z\"}]}}");
+    /* siblings share their parent: loaded once, each sees it whole */
+    expect(f, "{ operationOrders(where: { parent: { id: { _eq: \"2\" } } }) { id parent { id children { id } } } }",
+           "{\"data\":{\"operationOrders\":[{\"id\":\"3\",\"parent\":{\"id\":\"2\",\"children\":[{\"id\":\"3\"},"
+           "{\"id\":\"4\"}]}},{\"id\":\"4\",\"parent\":{\"id\":\"2\",\"children\":[{\"id\":\"3\"},{\"id\":\"4\"}]}}]}}");
     /* the waterfall down, in creation order; unset links are null */
     expect(f,
            "{ operationOrders(where: { id: { _in: [\"1\", \"5\", \"8\"] } }) { id status secondaryExternalOrderId "
