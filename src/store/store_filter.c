@@ -2,7 +2,10 @@
  * store_filter.c: compiles a store_filter (the backend-neutral `where`
  * tree) into a SQLite boolean expression with `?` placeholders and the
  * values to bind, in order. Field names are the API's; each entity's table
- * below maps them to columns, and object fields to EXISTS subqueries.
+ * below maps them to columns, and object fields to EXISTS subqueries. The
+ * entities stored as an event's payload (completions, notes) have their
+ * tables in store_filter_orders.c; an object inside a payload is the same
+ * row, not a subquery.
  *
  * Semantics are SQL's (as Hasura on PostgreSQL): a comparison with a null
  * column is not true, so `_neq` and `_not` do not select rows whose field is
