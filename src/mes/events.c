@@ -1,12 +1,17 @@
 /*
- * events.c: stream events as subscription root values, and which stream
- * each subscription root field reads.
+ * events.c: stream events as subscription root values, which stream each
+ * subscription root field reads, and what completions and notes share:
+ * their stored payload read back, and the query that reads their log.
  *
  * An operation or sub-operation event is wrapped exactly as the list
  * resolvers wrap a row (a batch of one), so every nested field resolves the
- * same way in a subscription as in a query. It must never read anything the
- * event does not name, nor keep state between events.
+ * same way in a subscription as in a query; a completion or note event is
+ * its stored payload (the format of mes_internal.h), which never changes.
+ * It must never read anything the event does not name, nor keep state
+ * between events.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "domain.h"
 
@@ -18,26 +23,22 @@ gql_rv mes_event_value(mes_ctx *c, store_stream stream, const store_event *ev) {
     case STORE_STREAM_SUB_OPERATIONS:
         if (!ev->sub_operation) return gql_rv_null();
         return mes_domain_sub_operations_one(c, ev->sub_operation);
-    case STORE_STREAM_COMPLETES:
-    case STORE_STREAM_NOTES:
-    case STORE_STREAM_COUNT:
-        break;
+    case STORE_STREAM_COMPLETES: return mes_complete_value(c, ev);
+    case STORE_STREAM_NOTES: return mes_note_value(c, ev);
+    case STORE_STREAM_COUNT: break;
     }
-    /* Completions and notes arrive with issue 4 (their payload is stored
-     * JSON the subscriber renders as is); until then there is no value. */
     return gql_rv_null();
 }
 
+/* the subscription field of each stream, and the type its `where` filters */
+static const struct { const char *field; store_stream stream; store_entity entity; } map[] = {
+    {"operationsStream", STORE_STREAM_OPERATIONS, STORE_E_OPERATION},
+    {"subOperationsStream", STORE_STREAM_SUB_OPERATIONS, STORE_E_SUB_OPERATION},
+    {"operationOrderCompletesStream", STORE_STREAM_COMPLETES, STORE_E_OPERATION_ORDER_COMPLETE},
+    {"noteEventsStream", STORE_STREAM_NOTES, STORE_E_NOTE_EVENT},
+};
+
 bool mes_stream_of_field(const char *field_name, store_stream *stream, store_entity *entity) {
-    /* Completions and notes have no store entity: their where is applied by
-     * the MES layer to the stored payload (issue 4), so entity is
-     * STORE_E_COUNT for them. */
-    static const struct { const char *field; store_stream stream; store_entity entity; } map[] = {
-        {"operationsStream", STORE_STREAM_OPERATIONS, STORE_E_OPERATION},
-        {"subOperationsStream", STORE_STREAM_SUB_OPERATIONS, STORE_E_SUB_OPERATION},
-        {"operationOrderCompletesStream", STORE_STREAM_COMPLETES, STORE_E_COUNT},
-        {"noteEventsStream", STORE_STREAM_NOTES, STORE_E_COUNT},
-    };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (field_name && strcmp(field_name, map[i].field) == 0) {
             if (stream) *stream = map[i].stream;
@@ -45,4 +46,55 @@ bool mes_stream_of_field(const char *field_name, store_stream *stream, store_ent
             return true;
         }
     return false;
+}
+
+/* ---- payloads ---- */
+
+const gql_val *mes_payload(gql_arena *a, const store_event *ev) {
+    const char *err = NULL;
+    const gql_val *v = ev->payload ? gql_json_parse(a, ev->payload, strlen(ev->payload), 0, &err) : NULL;
+    return v && v->kind == GQL_V_OBJECT ? v : gql_val_object(a, 0);
+}
+
+const char *mes_payload_str(const gql_val *obj, const char *key) {
+    const gql_val *v = gql_val_get(obj, key, strlen(key));
+    return v && v->kind == GQL_V_STRING ? v->u.str.s : NULL;
+}
+
+bool mes_payload_int(const gql_val *obj, const char *key, int64_t *out) {
+    const gql_val *v = gql_val_get(obj, key, strlen(key));
+    if (!v || v->kind != GQL_V_INT) return false;
+    *out = v->u.i;
+    return true;
+}
+
+const char *mes_payload_id(gql_arena *a, const gql_val *obj, const char *key) {
+    int64_t i;
+    if (mes_payload_int(obj, key, &i)) return gql_arena_printf(a, "%" PRId64, i);
+    return mes_payload_str(obj, key);
+}
+
+/* ---- Query.operationOrderCompletes, Query.noteEvents ---- */
+
+bool mes_stream_query(gql_resolve_info *info, const gql_val *args, store_stream stream, store_event **evs,
+                      size_t *n, gql_rv *error) {
+    mes_ctx *c = mes_ctx_of(info);
+    store_entity e = STORE_E_COUNT;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].stream == stream) e = map[i].entity;
+    const store_filter *where;
+    int64_t limit, offset;   /* these queries have no offset: afterSeq pages them */
+    if (!mes_list_args(info, args, e, &where, &limit, &offset, error)) return false;
+    const gql_val *after = gql_val_get(args, "afterSeq", 8);
+    int64_t after_seq = after && after->kind == GQL_V_INT ? after->u.i : 0;
+    if (after_seq < 0) {   /* the subscriptions' wording (bus.c) */
+        *error = gql_rv_error("afterSeq must be 0 or more.", "BAD_INPUT");
+        return false;
+    }
+    store_err err = {0};
+    if (store_stream_read(c->st, stream, after_seq, limit, where, info->arena, evs, n, &err)) {
+        *error = mes_read_error(info->arena, &err);
+        return false;
+    }
+    return true;
 }

@@ -19,8 +19,7 @@ typedef struct op_ref { const store_operation *row; mes_op_batch *batch; size_t 
 typedef struct sub_ref { const store_sub_operation *row; mes_sub_batch *batch; size_t index; } sub_ref;
 typedef struct step_batch step_batch;
 typedef struct step_ref { const store_step *row; step_batch *batch; size_t index; } step_ref;
-/* value: a captured serial's value (issue 4); null for an operation's attributes */
-typedef struct attr_ref { const store_attribute *row; const char *value; } attr_ref;
+typedef mes_attr_ref attr_ref;   /* domain.h: completions' captured serials are Attributes too */
 typedef struct action_ref { const store_action *row; } action_ref;
 
 /* A child list loaded for every parent of a batch at once: parent p's

@@ -13,9 +13,8 @@
 #include <string.h>
 #include "domain.h"
 
-/* where + limit + offset, checked; false: *error holds the field error */
-static bool list_args(gql_resolve_info *info, const gql_val *args, store_entity e, const store_filter **where,
-                      int64_t *limit, int64_t *offset, gql_rv *error) {
+bool mes_list_args(gql_resolve_info *info, const gql_val *args, store_entity e, const store_filter **where,
+                   int64_t *limit, int64_t *offset, gql_rv *error) {
     const char *msg = NULL;
     if (!mes_where_filter(info->arena, e, gql_val_get(args, "where", 5), where, &msg) ||
         !mes_page_args(info->arena, args, limit, offset, &msg)) {
@@ -31,7 +30,7 @@ static gql_rv q_operations(const void *src, const gql_val *args, gql_resolve_inf
     const store_filter *where;
     int64_t limit, offset;
     gql_rv e;
-    if (!list_args(info, args, STORE_E_OPERATION, &where, &limit, &offset, &e)) return e;
+    if (!mes_list_args(info, args, STORE_E_OPERATION, &where, &limit, &offset, &e)) return e;
     store_operation *rows;
     size_t n;
     store_err err = {0};
@@ -58,7 +57,7 @@ static gql_rv q_sub_operations(const void *src, const gql_val *args, gql_resolve
     const store_filter *where;
     int64_t limit, offset;
     gql_rv e;
-    if (!list_args(info, args, STORE_E_SUB_OPERATION, &where, &limit, &offset, &e)) return e;
+    if (!mes_list_args(info, args, STORE_E_SUB_OPERATION, &where, &limit, &offset, &e)) return e;
     store_sub_operation *rows;
     size_t n;
     store_err err = {0};
@@ -73,7 +72,7 @@ static gql_rv q_stations(const void *src, const gql_val *args, gql_resolve_info 
     const store_filter *where;
     int64_t limit, offset;
     gql_rv e;
-    if (!list_args(info, args, STORE_E_STATION, &where, &limit, &offset, &e)) return e;
+    if (!mes_list_args(info, args, STORE_E_STATION, &where, &limit, &offset, &e)) return e;
     store_station *rows;
     size_t n;
     store_err err = {0};
@@ -95,5 +94,6 @@ bool mes_bind_query(gql_schema *s, char *err, size_t errlen) {
 bool mes_bind_domain(mes *m, gql_schema *s, char *err, size_t errlen) {
     if (err && errlen) err[0] = 0;
     return mes_bind_scalars(s, err, errlen) && mes_bind_operations(s, err, errlen) &&
-           mes_bind_stations(s, err, errlen) && mes_bind_query(s, err, errlen) && mes_bind_deploy(m, s, err, errlen);
+           mes_bind_stations(s, err, errlen) && mes_bind_query(s, err, errlen) && mes_bind_orders(s, err, errlen) &&
+           mes_bind_completes(s, err, errlen) && mes_bind_notes(s, err, errlen) && mes_bind_deploy(m, s, err, errlen);
 }

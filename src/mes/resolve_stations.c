@@ -8,9 +8,9 @@
  */
 #include "domain.h"
 
-typedef struct station_batch station_batch;
+typedef mes_station_batch station_batch;
 typedef struct station_ref { const store_station *row; station_batch *batch; size_t index; } station_ref;
-struct station_batch {
+struct mes_station_batch {
     mes_ctx *c;
     station_ref *refs;
     size_t n;
@@ -20,12 +20,19 @@ struct station_batch {
     mes_op_batch *ops;
 };
 
-gql_rv mes_station_list(mes_ctx *c, const store_station *rows, size_t n) {
+mes_station_batch *mes_station_batch_new(mes_ctx *c, const store_station *rows, size_t n) {
     station_batch *b = gql_arena_calloc(c->arena, sizeof *b);
     b->c = c;
     b->n = n;
     b->refs = gql_arena_alloc(c->arena, (n ? n : 1) * sizeof *b->refs);
     for (size_t i = 0; i < n; i++) b->refs[i] = (station_ref){&rows[i], b, i};
+    return b;
+}
+
+gql_rv mes_station_batch_item(mes_station_batch *b, size_t i) { return gql_rv_obj(&b->refs[i], NULL); }
+
+gql_rv mes_station_list(mes_ctx *c, const store_station *rows, size_t n) {
+    station_batch *b = mes_station_batch_new(c, rows, n);
     return mes_list_of(c->arena, b->refs, sizeof *b->refs, 0, n);
 }
 

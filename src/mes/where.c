@@ -197,10 +197,8 @@ bool mes_where_filter(gql_arena *a, store_entity e, const gql_val *where, const 
     *out = NULL;
     if (message) *message = NULL;
     if (!where || where->kind == GQL_V_NULL) return true;
-    if ((unsigned)e >= STORE_E_COUNT) {
-        /* completions and notes (mes_stream_of_field's STORE_E_COUNT) are
-         * filtered on their payload, which comes with issue 4 */
-        if (message) *message = "Invalid where: this stream cannot be filtered yet.";
+    if ((unsigned)e >= STORE_E_COUNT) {   /* no such type: a caller's bug, refused rather than ignored */
+        if (message) *message = "Invalid where: this type cannot be filtered.";
         return false;
     }
     conv c = {.a = a};

@@ -245,6 +245,13 @@ typedef struct store_filter {
 /* Which type a filter applies to (the type's `<Type>_bool_exp`). */
 typedef enum store_entity {
     STORE_E_OPERATION, STORE_E_SUB_OPERATION, STORE_E_STATION, STORE_E_OPERATOR, STORE_E_OPERATION_ORDER,
+    /* filtered on a completion's or note's stored payload (issue 4) */
+    STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_OPERATION_SUMMARY, STORE_E_STATE,
+    STORE_E_NOTE_EVENT, STORE_E_NOTE_TYPE, STORE_E_NOTE_STATE,
+    /* Station and Operator as a payload holds them (same fields as
+     * STORE_E_STATION and STORE_E_OPERATOR; the payload's copy, which never
+     * changes): in a completion's State, in a note's NoteState */
+    STORE_E_STATE_STATION, STORE_E_STATE_OPERATOR, STORE_E_NOTE_STATION, STORE_E_NOTE_OPERATOR,
     STORE_E_COUNT
 } store_entity;
 /* What a field name is in entity e's filter, from the same table the
@@ -312,8 +319,9 @@ typedef struct store_event {
 } store_event;
 /* Events with seq > after_seq in seq order, at most limit (<0 or >max:
  * STORE_PAGE_MAX). where (OPERATIONS: an Operation filter, SUB_OPERATIONS: a
- * SubOperation filter; must be NULL for the others) filters on the object's
- * current state. */
+ * SubOperation filter) filters on the object's current state; (COMPLETES:
+ * an OperationOrderComplete filter, NOTES: a NoteEvent filter) on the
+ * stored payload, joined to the operation (and order) as they are now. */
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err);
 
@@ -486,5 +494,32 @@ int store_tx_note_insert(store_tx *tx, const store_note_in *in, store_err *err);
 
 
 /* ---- orders: reads (store_orders_read.c; the ORDERS-READ helper) ---- */
+/* ---- orders: reads (store_orders_read.c; the ORDERS-READ helper) ----
+ * Loop thread, read connection, one statement per call (the N+1 rule). */
+typedef STORE_CHILDREN(store_operator) store_operators;
+typedef STORE_CHILDREN(store_station) store_stations;
+/* Orders matching an OperationOrder filter (where may be NULL), in creation
+ * order; limit < 0: STORE_PAGE_MAX. */
+int store_orders_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                      store_order **out, size_t *n, store_err *err);
+/* Per id zero or one order. */
+int store_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err);
+/* The waterfall children of each order, in creation order. */
+int store_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_arena *a, store_orders *out,
+                             store_err *err);
+/* The shop-floor queue: orders of processes with one of the statuses
+ * (statuses NULL: READY and IN_PROGRESS; nstatuses 0 with a non-NULL
+ * statuses: none), oldest first. With station_id: the processes that
+ * station can do, and of the orders started somewhere, only those started
+ * there; NULL: every station. At most STORE_PAGE_MAX. */
+int store_work_orders(store *s, const char *station_id, const store_order_status *statuses, size_t nstatuses,
+                      gql_arena *a, store_order **out, size_t *n, store_err *err);
+/* Every operator, ordered by id. */
+int store_operators_list(store *s, gql_arena *a, store_operator **out, size_t *n, store_err *err);
+/* Per id zero or one. */
+int store_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_operators *out,
+                           store_err *err);
+int store_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_stations *out,
+                          store_err *err);
 
 #endif

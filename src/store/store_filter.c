@@ -2,7 +2,10 @@
  * store_filter.c: compiles a store_filter (the backend-neutral `where`
  * tree) into a SQLite boolean expression with `?` placeholders and the
  * values to bind, in order. Field names are the API's; each entity's table
- * below maps them to columns, and object fields to EXISTS subqueries.
+ * below maps them to columns, and object fields to EXISTS subqueries. The
+ * entities stored as an event's payload (completions, notes) have their
+ * tables in store_filter_orders.c; an object inside a payload is the same
+ * row, not a subquery.
  *
  * Semantics are SQL's (as Hasura on PostgreSQL): a comparison with a null
  * column is not true, so `_neq` and `_not` do not select rows whose field is
@@ -16,14 +19,8 @@
 #include <string.h>
 #include "store_internal.h"
 
-typedef enum ftype { FT_STRING, FT_ID, FT_INT_ID, FT_INT, FT_BOOL, FT_TIME, FT_ENUM, FT_OBJECT } ftype;
-typedef struct field_def {
-    const char *name, *column;
-    ftype type;
-    store_entity object;        /* FT_OBJECT: the nested type; column joins to its key */
-} field_def;
-/* A column starting with '(' is a derived field: an SQL expression in which
- * '$' stands for the row's alias. */
+/* ftype, field_def and entity_def are in store_internal.h (the payload
+ * entities of store_filter_orders.c use them too). */
 
 /* A product's producesSerial is its last process's (api.md); the column
  * holds a process's own flag. Same walk as store_tree_produces_serial_of. */
@@ -32,10 +29,6 @@ typedef struct field_def {
     "WITH RECURSIVE tree(k, op, path) AS (SELECT 0, $.id, '' UNION ALL" STORE_TREE_STEP ")"       \
     " SELECT o.produces_serial FROM tree t JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS'" \
     " ORDER BY t.path DESC LIMIT 1), 0) END)"
-typedef struct entity_def {
-    const char *table, *key;    /* the key an object field's column refers to */
-    const field_def *fields;
-} entity_def;
 
 static const field_def operation_fields[] = {
     {"id", "id", FT_ID, 0},
@@ -99,8 +92,14 @@ typedef struct compiler {
     store_err *err;
 } compiler;
 
+/* The tables above, or a payload entity's (store_filter_orders.c). */
+static const entity_def *entity(store_entity e) {
+    return entities[e].fields ? &entities[e] : store_filter_payload_entity(e);
+}
+
 static const field_def *find_field(store_entity e, const char *name) {
-    for (const field_def *f = entities[e].fields; name && f->name; f++)
+    const entity_def *d = entity(e);
+    for (const field_def *f = d ? d->fields : NULL; f && name && f->name; f++)
         if (strcmp(f->name, name) == 0) return f;
     return NULL;
 }
@@ -207,11 +206,18 @@ static int compile_object(compiler *c, store_entity e, const store_filter *f, co
         return store_set_err(c->err, STORE_EINPUT, "\"%s\" is not an object field", f->field ? f->field : "");
     if (f->nchildren != 1 || !f->children || !f->children[0])
         return store_set_err(c->err, STORE_EINPUT, "an object filter on \"%s\" takes one filter", fd->name);
-    const entity_def *target = &entities[fd->object];
+    const entity_def *target = entity(fd->object);
+    if (!target->table) {   /* a part of the same row (a payload's object) */
+        sbuf_add(&c->out->sql, "(");
+        if (compile(c, fd->object, f->children[0], alias, depth + 1)) return c->err->code;
+        sbuf_add(&c->out->sql, ")");
+        return STORE_OK;
+    }
     char sub[16];
     snprintf(sub, sizeof sub, "f%d", c->next_alias++);
-    sbuf_addf(&c->out->sql, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s = %s.%s AND (", target->table, sub, sub,
-              target->key, alias, fd->column);
+    sbuf_addf(&c->out->sql, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s = ", target->table, sub, sub, target->key);
+    field_sql(&c->out->sql, alias, fd);
+    sbuf_add(&c->out->sql, " AND (");
     if (compile(c, fd->object, f->children[0], sub, depth + 1)) return c->err->code;
     sbuf_add(&c->out->sql, "))");
     return STORE_OK;

@@ -119,6 +119,21 @@ void read_operation(sqlite3_stmt *st, int first, gql_arena *a, store_operation *
 #define STORE_SUB_NCOLS 8
 void read_sub_operation(sqlite3_stmt *st, int first, gql_arena *a, store_sub_operation *o);
 
+/* ---- the read helpers of store_read.c, shared with the other read files ---- */
+typedef void (*store_row_fn)(sqlite3_stmt *st, int first_col, gql_arena *a, void *item);
+/* Steps st to the end, one item per row (columns from first_col on); puts st back. */
+int store_read_rows(store *s, sqlite3_stmt *st, int first_col, gql_arena *a, size_t size, store_row_fn fn,
+                    void **out, size_t *n, store_err *err);
+/* Children of many parents in one statement: sql's one `?` is bound to json
+ * (a JSON array of the parents, freed here), its column 0 is the parent's
+ * index; parent i's items are items[first[i] .. first[i+1]). */
+int store_read_children(store *s, const char *sql, char *json, size_t nparents, gql_arena *a, size_t size,
+                        store_row_fn fn, void **items, size_t *count, size_t **first, store_err *err);
+/* "select_from [WHERE <where over t0>] ORDER BY order LIMIT ? OFFSET ?" */
+int store_read_list(store *s, const char *select_from, store_entity e, const store_filter *where, const char *order,
+                    int64_t limit, int64_t offset, gql_arena *a, size_t size, store_row_fn fn, void **out,
+                    size_t *n, store_err *err);
+
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;
 void sbuf_add(sbuf *b, const char *s);
@@ -135,6 +150,23 @@ void sbuf_free(sbuf *b);
     " WHERE length(t.path) < 9 * 64"
 
 /* ---- filters compiled to SQL ---- */
+/* An entity's filterable fields. A column starting with '(' is a derived
+ * field: an SQL expression in which '$' stands for the row's alias. An
+ * FT_OBJECT field's column (or expression) joins to its entity's key; an
+ * entity without a table is a part of the same row (a payload's object). */
+typedef enum ftype { FT_STRING, FT_ID, FT_INT_ID, FT_INT, FT_BOOL, FT_TIME, FT_ENUM, FT_OBJECT } ftype;
+typedef struct field_def {
+    const char *name, *column;
+    ftype type;
+    store_entity object;        /* FT_OBJECT: the nested type */
+} field_def;
+typedef struct entity_def {
+    const char *table, *key;    /* the key an object field's column refers to */
+    const field_def *fields;
+} entity_def;
+/* The entities filtered on a stored event's payload (store_filter_orders.c);
+ * NULL for any other. */
+const entity_def *store_filter_payload_entity(store_entity e);
 typedef struct store_sql_filter {
     sbuf sql;                     /* a boolean SQL expression over alias t0 */
     store_value *params;          /* in placeholder order (strings point into the filter) */

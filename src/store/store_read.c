@@ -304,17 +304,17 @@ int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t 
         " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > ?",
         "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > ?",
         "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > ?"};
-    static const store_entity entity[2] = {STORE_E_OPERATION, STORE_E_SUB_OPERATION};
+    static const store_entity entity[STORE_STREAM_COUNT] = {STORE_E_OPERATION, STORE_E_SUB_OPERATION,
+                                                            STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_NOTE_EVENT};
+    static const char *const alias[STORE_STREAM_COUNT] = {"t0", "t0", "e", "e"};
     static const row_fn rows[STORE_STREAM_COUNT] = {row_op_event, row_sub_event, row_payload_event,
                                                     row_payload_event};
     if ((unsigned)stream >= STORE_STREAM_COUNT) return store_set_err(err, STORE_EINPUT, "no such stream");
-    if (where && stream >= 2)
-        return store_set_err(err, STORE_EINPUT, "this stream's events are filtered by the caller");
     store_sql_filter f = {0};
     sbuf sql = {0};
     sbuf_add(&sql, head[stream]);
     if (where) {
-        if (store_filter_compile(entity[stream], where, "t0", &f, err)) goto fail;
+        if (store_filter_compile(entity[stream], where, alias[stream], &f, err)) goto fail;
         sbuf_add(&sql, " AND (");
         sbuf_add(&sql, f.sql.p);
         sbuf_add(&sql, ")");
@@ -332,4 +332,19 @@ fail:
     sbuf_free(&sql);
     store_sql_filter_free(&f);
     return err->code;
+}
+
+/* ---- the helpers above, for the other read files (store_internal.h) ---- */
+int store_read_rows(store *s, sqlite3_stmt *st, int first_col, gql_arena *a, size_t size, store_row_fn fn,
+                    void **out, size_t *n, store_err *err) {
+    return collect(s, st, first_col, a, size, fn, out, n, err);
+}
+int store_read_children(store *s, const char *sql, char *json, size_t nparents, gql_arena *a, size_t size,
+                        store_row_fn fn, void **items, size_t *count, size_t **first, store_err *err) {
+    return children(s, sql, json, nparents, a, size, fn, items, count, first, err);
+}
+int store_read_list(store *s, const char *select_from, store_entity e, const store_filter *where, const char *order,
+                    int64_t limit, int64_t offset, gql_arena *a, size_t size, store_row_fn fn, void **out,
+                    size_t *n, store_err *err) {
+    return list(s, select_from, e, where, order, limit, offset, a, size, fn, out, n, err);
 }
