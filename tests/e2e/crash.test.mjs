@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './lib/server.mjs';
 import { delay, wsClient, wsSubscription } from './lib/ws.mjs';
-import { ok, deployFactory } from './lib/mes.mjs';
+import { ok, deployFactory, saveMany } from './lib/mes.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mesd-crash-'));
 let srv;
@@ -29,14 +29,9 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   srv = await startServer({ dir });
   const token = srv.adminToken;
   const f = await deployFactory(srv);
-  // the work: one small process order per unit (orderIndex), saved 50 a request
-  const ids = new Map(); // order id -> orderIndex
-  for (let k = 0; k < ORDERS; k += 50) {
-    const fields = Array.from({ length: 50 }, (_, i) => `s${i}: operationOrderSave(input: { operationId: "${f.solo}",
-      externalOrderId: "${EXT}", orderIndex: ${k + i} }) { operationOrder { id orderIndex } }`);
-    const d = await ok(srv, `mutation { ${fields.join(' ')} }`);
-    for (const r of Object.values(d)) ids.set(r.operationOrder.id, r.operationOrder.orderIndex);
-  }
+  // the work: one small process order per unit (orderIndex)
+  const byIndex = await saveMany(srv, f.solo, EXT, ORDERS);
+  const ids = new Map(byIndex.map((id, i) => [id, i])); // order id -> orderIndex
   assert.equal(ids.size, ORDERS);
   const queue = [...ids.keys()];
 

@@ -129,6 +129,30 @@ export async function save(srv, input, token = srv.adminToken) {
   return (await ok(srv, SAVE, { input }, token)).operationOrderSave;
 }
 
+// `count` orders of one operation under one external order id, indexes
+// 0..count-1: aliased saves, `batch` a request, `parallel` requests at once
+// (mutation fields run one after the other; parallel requests share commits).
+// Returns the order ids by index.
+export async function saveMany(srv, operationId, externalOrderId, count, { batch = 50, parallel = 16 } = {}) {
+  const ids = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const from = next;
+      next = Math.min(count, next + batch);
+      const fields = [];
+      for (let i = from; i < next; i++) {
+        fields.push(`s${i}: operationOrderSave(input: { operationId: "${operationId}", externalOrderId: "${externalOrderId}", `
+          + `orderIndex: ${i} }) { operationOrder { id orderIndex } }`);
+      }
+      const d = await ok(srv, `mutation { ${fields.join(' ')} }`);
+      for (const r of Object.values(d)) ids[r.operationOrder.orderIndex] = r.operationOrder.id;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return ids;
+}
+
 export async function cancel(srv, input, token = srv.adminToken) {
   return (await ok(srv, CANCEL, { input }, token)).operationOrderCancel;
 }
