@@ -17,15 +17,10 @@
 #include <string.h>
 #include "store_internal.h"
 
-static const char *const status_names[] = {"CREATED", "READY", "IN_PROGRESS", "COMPLETED", "CANCELED"};
-
-const char *store_order_status_name(store_order_status s) {
-    return (unsigned)s < sizeof status_names / sizeof status_names[0] ? status_names[s] : "CREATED";
-}
-
+/* store_order_status_name is defined once, in store_orders_read.c */
 static store_order_status status_of(const char *s) {
-    for (size_t i = 0; s && i < sizeof status_names / sizeof status_names[0]; i++)
-        if (strcmp(s, status_names[i]) == 0) return (store_order_status)i;
+    for (int i = STORE_ORDER_CREATED; s && i <= STORE_ORDER_CANCELED; i++)
+        if (strcmp(s, store_order_status_name((store_order_status)i)) == 0) return (store_order_status)i;
     return STORE_ORDER_CREATED;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include "test_orders_util.h"
+#include "test_mes_util.h"
 
 static int setup(void **state) {
     *state = ow_open();
@@ -313,6 +314,232 @@ static void note_create_appends_its_event(void **state) {
     REFUSED(f, "NOT_FOUND", ow_note(f, 777777, "x", NULL, &j));
 }
 
+
+/* ---- through the API: real GraphQL documents run by mes_execute ---- */
+
+static int api_setup(void **state) {
+    test_mes *t = calloc(1, sizeof *t);
+    test_db_make(&t->db);
+    store *st = test_open(&t->db, NULL);   /* the factory first, as `serve --demo` loads its own */
+    ow_factory(st);
+    store_close(st);
+    assert_int_equal(uv_loop_init(&t->loop), 0);
+    t->st = test_open(&t->db, &t->loop);
+    char err[256] = "";
+    if (!(t->m = mes_open(&t->loop, t->st, NULL, err, sizeof err))) fail_msg("mes_open: %s", err);
+    *state = t;
+    return 0;
+}
+static int api_teardown(void **state) {
+    test_mes_close(*state);
+    free(*state);
+    return 0;
+}
+
+typedef struct api_answer { bool done; char *json; } api_answer;
+static void api_done(void *user, const mes_result *r) {
+    api_answer *a = user;
+    a->json = strndup(r->json, r->len);
+    a->done = true;
+}
+
+/* Runs a document as who; the response (kept until the test's end in a
+ * small ring, so tests can compare without freeing). */
+static const char *api(test_mes *t, const mes_principal *who, const char *text, const char *vars) {
+    static char *ring[64];
+    static unsigned next;
+    mes_doc *d = test_doc(t->m, text);
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    api_answer ans = {0};
+    mes_execute(t->m, who, d, NULL, vars ? test_json(&a, vars) : NULL, api_done, &ans);
+    TEST_RUN_UNTIL(t, ans.done);
+    mes_doc_release(d);
+    gql_arena_free(&a);
+    free(ring[next % 64]);
+    ring[next++ % 64] = ans.json;
+    return ans.json;
+}
+
+#define HAS(json, part)                                                                                         \
+    do {                                                                                                        \
+        if (!strstr((json), (part))) fail_msg("expected %s in\n  %s", (part), (json));                          \
+    } while (0)
+
+static const mes_principal erp = {.role = MES_ROLE_ERP, .token_id = "erp"};
+static const mes_principal op = {.role = MES_ROLE_OPERATOR, .token_id = "op"};
+static const mes_principal op_paint = {.role = MES_ROLE_OPERATOR, .token_id = "op2", .station_id = "ST_PAINT"};
+
+/* The integration guide's mutation, verbatim, with its variables. */
+static const char GUIDE_SAVE[] =
+    "mutation saveOperation($opId: String!, $order: String!) {\n"
+    "operationOrderSave(input: {operationId: $opId, externalOrderId: $order}) {\n"
+    "message\n"
+    "}\n"
+    "}\n";
+
+static void api_the_guide_saves_created_then_updated(void **state) {
+    test_mes *t = *state;
+    const char *vars = "{\"opId\": \"PROD_101\", \"order\": \"SALES-123\"}";   /* ids are case-insensitive */
+    assert_string_equal(api(t, &erp, GUIDE_SAVE, vars), "{\"data\":{\"operationOrderSave\":{\"message\":\"created\"}}}");
+    assert_string_equal(api(t, &erp, GUIDE_SAVE, vars), "{\"data\":{\"operationOrderSave\":{\"message\":\"updated\"}}}");
+    assert_string_equal(
+        api(t, &erp,
+            "mutation { operationOrderSave(input: {operationId: \"prod_101\", externalOrderId: \"SALES-123\"}) {"
+            " message operationOrder { id externalOrderId orderIndex status parent { id } children { status"
+            " operation { id } children { status operation { id } } } } } }",
+            NULL),
+        "{\"data\":{\"operationOrderSave\":{\"message\":\"updated\",\"operationOrder\":{\"id\":\"1\","
+        "\"externalOrderId\":\"SALES-123\",\"orderIndex\":0,\"status\":\"CREATED\",\"parent\":null,\"children\":"
+        "[{\"status\":\"CREATED\",\"operation\":{\"id\":\"frame_sub\"},\"children\":[{\"status\":\"READY\","
+        "\"operation\":{\"id\":\"weld\"}}]}]}}}}");
+}
+
+static void api_both_names_of_renamed_fields(void **state) {
+    test_mes *t = *state;
+    const char *r = api(t, &erp,
+                        "mutation { operationOrderSave(input: {operationId: \"prod_101\", externalOrderId: \"R\","
+                        " operationIndex: 2, selectGroupOperations: [\"FIT_LIGHT\"], reservedSerialNumber: \"SN-R\","
+                        " secondaryExternalOrderId: \"PO-9\"}) { message operationOrder { orderIndex"
+                        " reservedSerialNumber secondaryExternalOrderId } } }",
+                        NULL);
+    assert_string_equal(r, "{\"data\":{\"operationOrderSave\":{\"message\":\"created\",\"operationOrder\":"
+                           "{\"orderIndex\":2,\"reservedSerialNumber\":\"SN-R\",\"secondaryExternalOrderId\":"
+                           "\"PO-9\"}}}}");
+    /* the new names find the same order */
+    HAS(api(t, &erp,
+            "mutation { operationOrderSave(input: {operationId: \"prod_101\", externalOrderId: \"R\", orderIndex: 2,"
+            " selectOptionalOperationIds: [\"fit_light\"]}) { message } }",
+            NULL),
+        "\"message\":\"updated\"");
+    r = api(t, &erp,
+            "mutation { operationOrderSave(input: {operationId: \"prod_101\", orderIndex: 1, operationIndex: 2}) {"
+            " message } }",
+            NULL);
+    HAS(r, "\"code\":\"BAD_INPUT\"");
+    HAS(r, "\"data\":null");
+}
+
+static void api_roles_and_stations(void **state) {
+    test_mes *t = *state;
+    const char *r = api(t, &op, GUIDE_SAVE, "{\"opId\": \"weld\", \"order\": \"X\"}");
+    HAS(r, "Forbidden: the operator role may not use Mutation.operationOrderSave.");
+    HAS(r, "\"code\":\"FORBIDDEN\"");
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"weld\", \"order\": \"X\"}"), "created");
+    HAS(api(t, &erp, "mutation { workOrderStart(input: {operationOrderId: \"1\", stationId: \"st_all\","
+                     " operatorName: \"Ada\"}) { id } }", NULL),
+        "Forbidden: the erp role may not use Mutation.workOrderStart.");
+    /* an operator token bound to a station works there only */
+    HAS(api(t, &op_paint, "mutation { workOrderStart(input: {operationOrderId: \"1\", stationId: \"st_all\","
+                          " operatorName: \"Ada\"}) { id } }", NULL),
+        "\"code\":\"WRONG_STATION\"");
+    assert_string_equal(api(t, &op, "mutation { workOrderStart(input: {operationOrderId: \"1\", stationId: \"ST_ALL\","
+                                    " operatorName: \" Ada \"}) { id status station { id } operator { name } } }",
+                            NULL),
+                        "{\"data\":{\"workOrderStart\":{\"id\":\"1\",\"status\":\"IN_PROGRESS\",\"station\":{\"id\":"
+                        "\"st_all\"},\"operator\":{\"name\":\"Ada\"}}}}");
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"weld\", \"order\": \"X\"}"), "\"code\":\"ORDER_LOCKED\"");
+    HAS(api(t, &op, "mutation { workOrderStart(input: {operationOrderId: \"abc\", stationId: \"st_all\","
+                    " operatorName: \"Ada\"}) { id } }", NULL),
+        "\"code\":\"NOT_FOUND\"");
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"no such id\", \"order\": \"X\"}"), "\"code\":\"BAD_INPUT\"");
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"no_such_id\", \"order\": \"X\"}"), "\"code\":\"NOT_FOUND\"");
+}
+
+static void api_cancel_messages(void **state) {
+    test_mes *t = *state;
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"prod_101\", \"order\": \"C\"}"), "created");
+    const char *cancel = "mutation { operationOrderCancel(input: {operationId: \"prod_101\", externalOrderId: \"C\","
+                         " cancelAll: true}) { message canceledCount } }";
+    assert_string_equal(api(t, &erp, cancel, NULL),
+                        "{\"data\":{\"operationOrderCancel\":{\"message\":\"canceled\",\"canceledCount\":3}}}");
+    assert_string_equal(api(t, &erp, cancel, NULL), "{\"data\":{\"operationOrderCancel\":{\"message\":"
+                                                    "\"nothing to cancel\",\"canceledCount\":0}}}");
+    HAS(api(t, &op, cancel, NULL), "\"code\":\"FORBIDDEN\"");
+}
+
+/* The guide's completion subscription, verbatim. */
+static const char GUIDE_COMPLETIONS[] =
+    "subscription NewOpCompletions {\n"
+    "operationOrderCompletesStream {\n"
+    "order: externalOrderId\n"
+    "operation {\n"
+    "id\n"
+    "partNo: externalId\n"
+    "name\n"
+    "}\n"
+    "operationSummary {\n"
+    "endState {\n"
+    "producedSerial\n"
+    "at\n"
+    "}\n"
+    "consumedSerials {\n"
+    "id\n"
+    "partNo: externalId\n"
+    "serial: value\n"
+    "}\n"
+    "}\n"
+    "}\n"
+    "}\n";
+
+static const char COMPLETE[] =
+    "mutation ($id: ID!, $cs: [SerialInput!], $p: String) { workOrderComplete(input: {operationOrderId: $id,"
+    " stationId: \"st_all\", operatorName: \"Ada\", consumedSerials: $cs, producedSerial: $p}) { id status } }";
+
+static void api_completions_reach_the_guide_subscription(void **state) {
+    test_mes *t = *state;
+    test_sink sink = {0};
+    test_subscribe(t, &sink, GUIDE_COMPLETIONS, NULL);
+    HAS(api(t, &erp, "mutation { operationOrderSave(input: {operationId: \"prod_101\", externalOrderId: \"SALES-1\","
+                     " reservedSerialNumber: \"SN-1\"}) { message } }", NULL),
+        "created");
+    /* orders 1 root, 2 frame_sub, 3 weld; then paint 4, fit_battery 5, final_test 6 as they come */
+    assert_string_equal(api(t, &op, COMPLETE, "{\"id\": \"3\", \"cs\": [{\"attributeId\": \"frame_sn\", \"value\":"
+                                              " \"F-1\"}]}"),
+                        "{\"data\":{\"workOrderComplete\":{\"id\":\"3\",\"status\":\"COMPLETED\"}}}");
+    HAS(api(t, &op, COMPLETE, "{\"id\": \"4\"}"), "COMPLETED");
+    /* a refusal reaches nobody */
+    HAS(api(t, &op, COMPLETE, "{\"id\": \"5\"}"), "\"code\":\"MISSING_SERIAL\"");
+    HAS(api(t, &op, COMPLETE, "{\"id\": \"5\", \"cs\": [{\"attributeId\": \"battery_sn\", \"value\": \"B-1\"}]}"),
+        "COMPLETED");
+    HAS(api(t, &op, COMPLETE, "{\"id\": \"6\"}"), "COMPLETED");
+    TEST_RUN_UNTIL(t, sink.count >= 6);
+    for (int i = 0; i < 50; i++) uv_run(&t->loop, UV_RUN_NOWAIT);
+    assert_int_equal(sink.count, 6);
+    const char *order[] = {"\"id\":\"weld\"", "\"id\":\"paint\"", "\"id\":\"frame_sub\"", "\"id\":\"fit_battery\"",
+                           "\"id\":\"final_test\"", "\"id\":\"prod_101\""};
+    for (int i = 0; i < 6; i++) {
+        HAS(sink.msgs[i], order[i]);
+        HAS(sink.msgs[i], "\"order\":\"SALES-1\"");
+    }
+    const char *root = sink.msgs[5];
+    HAS(root, "\"operation\":{\"id\":\"prod_101\",\"partNo\":\"PROD-101\",\"name\":\"Scooter\"}");
+    HAS(root, "\"endState\":{\"producedSerial\":\"SN-1\",\"at\":\"");
+    HAS(root, "\"consumedSerials\":[{\"id\":\"frame_sn\",\"partNo\":\"FRAME-1\",\"serial\":\"F-1\"},"
+              "{\"id\":\"battery_sn\",\"partNo\":\"BAT-3400\",\"serial\":\"B-1\"}]");
+    HAS(sink.msgs[2], "\"consumedSerials\":[{\"id\":\"frame_sn\",\"partNo\":\"FRAME-1\",\"serial\":\"F-1\"}]");
+    mes_unsubscribe(sink.sub);
+    test_sink_clear(&sink);
+}
+
+static void api_note_create_answers_its_event(void **state) {
+    test_mes *t = *state;
+    HAS(api(t, &erp, GUIDE_SAVE, "{\"opId\": \"paint\", \"order\": \"N\"}"), "created");
+    const char *r = api(t, &op,
+                        "mutation { noteCreate(input: {operationOrderId: \"1\", text: \"dent\", externalId: \"ext-1\","
+                        " typeName: \"Quality\", metadata: {k: [1, 2]}, images: [\"a.png\"]}) { seq externalId text"
+                        " metadata images eventType type { name } state { operationOrder { id } operation { id } } } }",
+                        NULL);
+    assert_string_equal(r, "{\"data\":{\"noteCreate\":{\"seq\":1,\"externalId\":\"ext-1\",\"text\":\"dent\","
+                           "\"metadata\":{\"k\":[1,2]},\"images\":[\"a.png\"],\"eventType\":\"created\",\"type\":"
+                           "{\"name\":\"Quality\"},\"state\":{\"operationOrder\":{\"id\":\"1\"},\"operation\":"
+                           "{\"id\":\"paint\"}}}}}");
+    HAS(api(t, &erp, "mutation { noteCreate(input: {operationOrderId: \"1\", text: \"x\"}) { seq } }", NULL),
+        "\"code\":\"FORBIDDEN\"");
+    HAS(api(t, &op, "mutation { noteCreate(input: {operationOrderId: \"99\", text: \"x\"}) { seq } }", NULL),
+        "\"code\":\"NOT_FOUND\"");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(save_creates_then_updates_one_order, setup, teardown),
@@ -326,6 +553,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(complete_refusals_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(complete_in_progress_at_its_station, setup, teardown),
         cmocka_unit_test_setup_teardown(note_create_appends_its_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(api_the_guide_saves_created_then_updated, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_both_names_of_renamed_fields, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_roles_and_stations, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_cancel_messages, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_completions_reach_the_guide_subscription, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_note_create_answers_its_event, api_setup, api_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
