@@ -67,9 +67,9 @@ static void put_end_state(gql_buf *b, const store_order_summary *sum) {
     gql_buf_putc(b, '}');
 }
 
-int mes_completion_append(store_tx *tx, gql_arena *a, const store_order *order, store_err *err) {
+int mes_completion_append(store_tx *tx, gql_arena *a, const store_order *order, bool leaf, store_err *err) {
     store_order_summary sum;
-    if (store_tx_order_summary(tx, order->id, a, &sum, err)) return err->code;
+    if (store_tx_order_summary(tx, order->id, leaf, a, &sum, err)) return err->code;
     int64_t at = order->completed_at ? order->completed_at : store_tx_now(tx);
     gql_buf b;
     gql_buf_init(&b);

@@ -149,7 +149,7 @@ static int start(store_tx *tx, mes_floor_job *j, const store_order *o, const sto
     if (!can)
         return mes_orders_refuse(j->j.w, "WRONG_STATION", "Station %s cannot do process %s.", j->station_id, op->id);
     if (store_tx_operator_find_or_create(tx, j->operator_name, who, err)) return err->code;
-    return store_tx_order_start(tx, o->id, j->station_id, *who, err);
+    return store_tx_order_start(tx, o->id, j->station_id, *who, o->parent_id != 0, err);
 }
 
 static int start_rule(store_tx *tx, void *arg, store_err *err) {

@@ -124,8 +124,8 @@ int mes_waterfall_complete(store_tx *tx, gql_arena *a, const store_order *order,
 /* ---- completion events (completion.c) ---- */
 
 /* Appends the completion event of an order just marked COMPLETED, in the
- * payload format of mes_internal.h. */
-int mes_completion_append(store_tx *tx, gql_arena *a, const store_order *order, store_err *err);
+ * payload format of mes_internal.h. leaf: the order has no children. */
+int mes_completion_append(store_tx *tx, gql_arena *a, const store_order *order, bool leaf, store_err *err);
 /* Writing a payload's members (the comma is added when needed); NULL
  * strings and absent ints are null. An id is an integer shown as a string. */
 void mes_put_key(gql_buf *b, const char *key);

@@ -45,7 +45,7 @@ static size_t step_of(const store_component *c, size_t i) {
     return i;
 }
 
-static int complete_order(store_tx *tx, gql_arena *a, const store_order *order, const char *station_id,
+static int complete_order(store_tx *tx, gql_arena *a, const store_order *order, bool leaf, const char *station_id,
                           int64_t operator_id, store_err *err);
 static int advance(store_tx *tx, gql_arena *a, const store_order *order, wf_state *state, store_err *err);
 
@@ -65,17 +65,20 @@ static int create_child(store_tx *tx, gql_arena *a, const store_order *parent, c
     if (comp->kind == STORE_KIND_PROCESS) return STORE_OK;
     wf_state st;
     if (advance(tx, a, &child, &st, err)) return err->code;
-    return st == WF_DONE ? complete_order(tx, a, &child, NULL, 0, err) : STORE_OK;
+    return st == WF_DONE ? complete_order(tx, a, &child, false, NULL, 0, err) : STORE_OK;
 }
 
 static int advance(store_tx *tx, gql_arena *a, const store_order *order, wf_state *state, store_err *err) {
     store_component *comps;
-    size_t ncomps, nkids, nsel;
+    size_t ncomps, nkids, nsel = 0;
     store_order *kids;
-    const char **sel;
-    if (store_tx_components(tx, order->operation_id, a, &comps, &ncomps, err) ||
-        store_tx_order_optionals(tx, order->id, a, &sel, &nsel, err))
-        return err->code;
+    const char **sel = NULL;
+    if (store_tx_components(tx, order->operation_id, a, &comps, &ncomps, err)) return err->code;
+    /* the root's selection matters only where a component is optional (its
+     * read walks up to the root) */
+    bool any_optional = false;
+    for (size_t i = 0; i < ncomps; i++) any_optional = any_optional || comps[i].optional;
+    if (any_optional && store_tx_order_optionals(tx, order->id, a, &sel, &nsel, err)) return err->code;
     for (;;) {
         if (store_tx_order_children(tx, order->id, a, &kids, &nkids, err)) return err->code;
         /* the first step (in routing order) with a component not completed:
@@ -113,19 +116,19 @@ int mes_waterfall_begin(store_tx *tx, gql_arena *a, const store_order *order, bo
     return STORE_OK;
 }
 
-static int complete_order(store_tx *tx, gql_arena *a, const store_order *order, const char *station_id,
+static int complete_order(store_tx *tx, gql_arena *a, const store_order *order, bool leaf, const char *station_id,
                           int64_t operator_id, store_err *err) {
     if (store_tx_order_complete(tx, order->id, station_id, operator_id, err)) return err->code;
     /* what the payload needs of the row is known: no need to read it back */
     store_order done = *order;
     done.status = STORE_ORDER_COMPLETED;
     done.completed_at = store_tx_now(tx);
-    return mes_completion_append(tx, a, &done, err);
+    return mes_completion_append(tx, a, &done, leaf, err);
 }
 
 int mes_waterfall_complete(store_tx *tx, gql_arena *a, const store_order *order, const char *station_id,
                            int64_t operator_id, store_err *err) {
-    if (complete_order(tx, a, order, station_id, operator_id, err)) return err->code;
+    if (complete_order(tx, a, order, true, station_id, operator_id, err)) return err->code;
     for (int64_t up = order->parent_id; up;) {
         store_order *parent;
         if (store_tx_order_get(tx, up, a, &parent, err)) return err->code;
@@ -133,7 +136,7 @@ int mes_waterfall_complete(store_tx *tx, gql_arena *a, const store_order *order,
         wf_state st;
         if (advance(tx, a, parent, &st, err)) return err->code;
         if (st == WF_PENDING) break;
-        if (complete_order(tx, a, parent, NULL, 0, err)) return err->code;
+        if (complete_order(tx, a, parent, false, NULL, 0, err)) return err->code;
         up = parent->parent_id;
     }
     return STORE_OK;

@@ -446,8 +446,10 @@ int store_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const
 int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
                            int64_t *count, store_err *err);
 /* READY/IN_PROGRESS → IN_PROGRESS at a station by an operator (started_at
- * kept if set), and every CREATED or READY ancestor IN_PROGRESS. */
-int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, store_err *err);
+ * kept if set), and (with_ancestors: the order has a parent) every CREATED
+ * or READY ancestor IN_PROGRESS. */
+int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, bool with_ancestors,
+                         store_err *err);
 /* → COMPLETED now; station_id NULL / operator_id 0 keep the order's. */
 int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id,
                             store_err *err);
@@ -482,7 +484,10 @@ typedef struct store_order_summary {
     store_captured_serial *consumed;
     size_t nconsumed;
 } store_order_summary;
-int store_tx_order_summary(store_tx *tx, int64_t order_id, gql_arena *a, store_order_summary *out, store_err *err);
+/* leaf: the order has no children (a process order), so its subtree is
+ * itself and plain lookups answer (no walk of a tree). */
+int store_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a, store_order_summary *out,
+                           store_err *err);
 
 /* Notes: the type with this name (created if new), and the note row. */
 int store_tx_note_type(store_tx *tx, const char *name, int64_t *id, store_err *err);

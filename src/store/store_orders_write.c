@@ -323,7 +323,8 @@ int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const ch
     return STORE_OK;
 }
 
-int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, store_err *err) {
+int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, bool with_ancestors,
+                         store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "UPDATE operation_orders SET status = 'IN_PROGRESS', station_id = ?2, operator_id = ?3,"
                             " started_at = ifnull(started_at, ?4), updated_at = ?4 WHERE id = ?1",
@@ -334,6 +335,7 @@ int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64
     sqlite3_bind_int64(st, 3, operator_id);
     sqlite3_bind_int64(st, 4, tx->now);
     if (done(tx, st, "starting an order", err)) return err->code;
+    if (!with_ancestors) return STORE_OK;   /* a root: no walk up (it would cost a temporary table) */
     if (!(st = prep(tx,
                     "WITH RECURSIVE up(id) AS ("
                     " SELECT parent_id FROM operation_orders WHERE id = ?1 AND parent_id IS NOT NULL UNION ALL"
@@ -446,21 +448,31 @@ static void row_captured(sqlite3_stmt *st, gql_arena *a, void *item) {
     o->value = col_text(st, 3, a);
 }
 
-int store_tx_order_summary(store_tx *tx, int64_t order_id, gql_arena *a, store_order_summary *out, store_err *err) {
+/* The columns of the summary's first row, over the subtree's last completed
+ * process `o` (NULL when none). */
+#define SUMMARY_END_COLS                                                                                     \
+    " o.completed_at, (SELECT value FROM produced_serials p WHERE p.order_id = o.id), o.station_id, s.name," \
+    " o.operator_id, op.name"
+#define SUMMARY_END_JOINS                                                                                    \
+    " LEFT JOIN stations s ON s.id = o.station_id LEFT JOIN operators op ON op.id = o.operator_id"
+
+int store_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a, store_order_summary *out,
+                           store_err *err) {
     memset(out, 0, sizeof *out);
     /* the first start, and the last completed process (latest completion,
-     * then latest id) with its produced serial, station and operator */
+     * then latest id) with its produced serial, station and operator. A
+     * leaf is its own subtree: plain lookups, no recursive walk (a walk
+     * materializes a temporary table, which costs more than the rest of a
+     * completion). */
     sqlite3_stmt *st = prep(tx,
-                            TREE_OF("?1")
-                            "SELECT (SELECT min(started_at) FROM operation_orders WHERE id IN tree),"
-                            " o.completed_at, (SELECT value FROM produced_serials p WHERE p.order_id = o.id),"
-                            " o.station_id, s.name, o.operator_id, op.name"
-                            " FROM (SELECT 1) LEFT JOIN operation_orders o ON o.id = ("
-                            "   SELECT x.id FROM operation_orders x JOIN operations k ON k.id = x.operation_id"
-                            "   WHERE x.id IN tree AND +x.status = 'COMPLETED' AND k.kind = 'PROCESS'"
-                            "   ORDER BY x.completed_at DESC, x.id DESC LIMIT 1)"
-                            " LEFT JOIN stations s ON s.id = o.station_id"
-                            " LEFT JOIN operators op ON op.id = o.operator_id",
+                            leaf ? "SELECT o.started_at," SUMMARY_END_COLS " FROM operation_orders o" SUMMARY_END_JOINS
+                                   " WHERE o.id = ?1 AND o.status = 'COMPLETED'"
+                                 : TREE_OF("?1")
+                                   "SELECT (SELECT min(started_at) FROM operation_orders WHERE id IN tree),"
+                                   SUMMARY_END_COLS " FROM (SELECT 1) LEFT JOIN operation_orders o ON o.id = ("
+                                   "   SELECT x.id FROM operation_orders x JOIN operations k ON k.id = x.operation_id"
+                                   "   WHERE x.id IN tree AND +x.status = 'COMPLETED' AND k.kind = 'PROCESS'"
+                                   "   ORDER BY x.completed_at DESC, x.id DESC LIMIT 1)" SUMMARY_END_JOINS,
                             err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, order_id);
@@ -474,13 +486,16 @@ int store_tx_order_summary(store_tx *tx, int64_t order_id, gql_arena *a, store_o
         out->end_station_name = col_text(st, 4, a);
         out->end_operator_id = col_i64(st, 5);
         out->end_operator_name = col_text(st, 6, a);
+        rc = SQLITE_DONE;
     }
     stmt_put(tx->cache, st);
-    if (rc != SQLITE_ROW) return store_sqlite_err(err, tx->db, rc, "summing up an order");
+    if (rc != SQLITE_DONE) return store_sqlite_err(err, tx->db, rc, "summing up an order");
     if (!(st = prep(tx,
-                    TREE_OF("?1")
-                    "SELECT c.attribute_id, c.attribute_name, c.external_id, c.value FROM consumed_serials c"
-                    " WHERE c.order_id IN tree ORDER BY c.at, c.id",
+                    leaf ? "SELECT attribute_id, attribute_name, external_id, value FROM consumed_serials"
+                           " WHERE order_id = ?1 ORDER BY at, id"
+                         : TREE_OF("?1")
+                           "SELECT c.attribute_id, c.attribute_name, c.external_id, c.value FROM consumed_serials c"
+                           " WHERE c.order_id IN tree ORDER BY c.at, c.id",
                     err)))
         return err->code;
     sqlite3_bind_int64(st, 1, order_id);
