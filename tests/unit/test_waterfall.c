@@ -81,6 +81,17 @@ static void the_whole_build_in_routing_order(void **state) {
         assert_string_equal(ow_str(ev[i], "reservedSerialNumber"), "SN-9");
         assert_int_equal(ow_num(ev[i], "orderIndex"), 2);
     }
+    /* a process order reports itself */
+    const gql_val *w0 = ev[0];
+    assert_string_equal(ow_str(w0, "operationId"), "weld");
+    assert_int_equal(ow_get(w0, "consumedSerials")->u.list.count, 1);
+    assert_string_equal(ow_str(ow_get(w0, "consumedSerials")->u.list.items[0], "externalId"), "FRAME-1");
+    assert_string_equal(ow_str(w0, "endState.operator.name"), "Ada");
+    assert_string_equal(ow_str(w0, "endState.station.name"), "Station all");
+    assert_int_equal(ow_num(w0, "startedAt"),
+                     ow_int(f, "SELECT started_at FROM operation_orders WHERE id = %lld", (long long)weld));
+    assert_int_equal(ow_num(w0, "endState.at"), ow_num(w0, "at"));
+    assert_string_equal(ow_str(ev[4], "endState.operator.name"), "Ada");   /* fit_battery, not Bob's fit_light */
     /* the subassembly reports its own subtree only */
     const gql_val *subev = ev[2];
     assert_string_equal(ow_str(subev, "operationId"), "frame_sub");
