@@ -118,6 +118,12 @@ void read_operation(sqlite3_stmt *st, int first, gql_arena *a, store_operation *
     t ".archived_at"
 #define STORE_SUB_NCOLS 8
 void read_sub_operation(sqlite3_stmt *st, int first, gql_arena *a, store_sub_operation *o);
+#define STORE_ORDER_COLS(t)                                                                                    \
+    t ".id, " t ".parent_id, " t ".external_order_id, " t ".secondary_external_order_id, " t ".operation_id, " \
+    t ".reserved_serial_number, " t ".order_index, " t ".status, " t ".station_id, " t ".operator_id, "       \
+    t ".created_at, " t ".updated_at, " t ".started_at, " t ".completed_at"
+#define STORE_ORDER_NCOLS 14
+void read_order(sqlite3_stmt *st, int first, gql_arena *a, store_order *o);
 
 /* ---- the read helpers of store_read.c, shared with the other read files ---- */
 typedef void (*store_row_fn)(sqlite3_stmt *st, int first_col, gql_arena *a, void *item);

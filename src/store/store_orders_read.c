@@ -12,40 +12,7 @@
 #include <string.h>
 #include "store_internal.h"
 
-static const char *const status_names[] = {"CREATED", "READY", "IN_PROGRESS", "COMPLETED", "CANCELED"};
-
-const char *store_order_status_name(store_order_status s) {
-    return (unsigned)s < sizeof status_names / sizeof status_names[0] ? status_names[s] : "CREATED";
-}
-
-static store_order_status status_from(const char *name) {
-    for (size_t i = 0; name && i < sizeof status_names / sizeof status_names[0]; i++)
-        if (strcmp(status_names[i], name) == 0) return (store_order_status)i;
-    return STORE_ORDER_CREATED;
-}
-
-#define ORDER_COLS(t)                                                                                          \
-    t ".id, " t ".parent_id, " t ".external_order_id, " t ".secondary_external_order_id, " t ".operation_id, " \
-    t ".reserved_serial_number, " t ".order_index, " t ".status, " t ".station_id, " t ".operator_id, "       \
-    t ".created_at, " t ".updated_at, " t ".started_at, " t ".completed_at"
-
-static void row_order(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
-    store_order *o = item;
-    o->id = col_i64(st, f);
-    o->parent_id = col_i64(st, f + 1);
-    o->external_order_id = col_text(st, f + 2, a);
-    o->secondary_external_order_id = col_text(st, f + 3, a);
-    o->operation_id = col_text(st, f + 4, a);
-    o->reserved_serial_number = col_text(st, f + 5, a);
-    o->order_index = col_i64(st, f + 6);
-    o->status = status_from((const char *)sqlite3_column_text(st, f + 7));
-    o->station_id = col_text(st, f + 8, a);
-    o->operator_id = col_i64(st, f + 9);
-    o->created_at = col_i64(st, f + 10);
-    o->updated_at = col_i64(st, f + 11);
-    o->started_at = col_i64(st, f + 12);
-    o->completed_at = col_i64(st, f + 13);
-}
+static void row_order(sqlite3_stmt *st, int f, gql_arena *a, void *item) { read_order(st, f, a, item); }
 
 static void row_operator(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
     store_operator *o = item;
@@ -63,13 +30,13 @@ static void row_station(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
 int store_orders_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
                       store_order **out, size_t *n, store_err *err) {
     /* ids grow with creation: id order is creation order, and the key's index */
-    return store_read_list(s, "SELECT " ORDER_COLS("t0") " FROM operation_orders t0", STORE_E_OPERATION_ORDER,
+    return store_read_list(s, "SELECT " STORE_ORDER_COLS("t0") " FROM operation_orders t0", STORE_E_OPERATION_ORDER,
                            where, "t0.id", limit, offset, a, sizeof **out, row_order, (void **)out, n, err);
 }
 
 int store_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err) {
     return store_read_children(s,
-                               "SELECT j.key, " ORDER_COLS("t") " FROM json_each(?) j"
+                               "SELECT j.key, " STORE_ORDER_COLS("t") " FROM json_each(?) j"
                                " JOIN operation_orders t ON t.id = j.value ORDER BY j.key",
                                json_int_array(ids, n), n, a, sizeof *out->items, row_order, (void **)&out->items,
                                &out->count, &out->first, err);
@@ -78,7 +45,7 @@ int store_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, st
 int store_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_arena *a, store_orders *out,
                              store_err *err) {
     return store_read_children(s,
-                               "SELECT j.key, " ORDER_COLS("t") " FROM json_each(?) j"
+                               "SELECT j.key, " STORE_ORDER_COLS("t") " FROM json_each(?) j"
                                " JOIN operation_orders t ON t.parent_id = j.value ORDER BY j.key, t.id",
                                json_int_array(parent_ids, n), n, a, sizeof *out->items, row_order,
                                (void **)&out->items, &out->count, &out->first, err);
@@ -88,7 +55,7 @@ int store_work_orders(store *s, const char *station_id, const store_order_status
                       gql_arena *a, store_order **out, size_t *n, store_err *err) {
     static const store_order_status queue[] = {STORE_ORDER_READY, STORE_ORDER_IN_PROGRESS};
     if (!statuses) statuses = queue, nstatuses = 2;
-    const char *names[sizeof status_names / sizeof status_names[0]];
+    const char *names[STORE_ORDER_CANCELED + 1];
     size_t k = 0;
     for (size_t i = 0; i < nstatuses && k < sizeof names / sizeof names[0]; i++) {
         const char *nm = store_order_status_name(statuses[i]);
@@ -99,7 +66,7 @@ int store_work_orders(store *s, const char *station_id, const store_order_status
     /* an order started at a station is that station's; one not started is
      * at every station that can do its process */
     sqlite3_stmt *st = stmt_get(&s->rcache,
-                                "SELECT " ORDER_COLS("t") " FROM operation_orders t"
+                                "SELECT " STORE_ORDER_COLS("t") " FROM operation_orders t"
                                 " JOIN operations o ON o.id = t.operation_id AND o.kind = 'PROCESS'"
                                 " WHERE t.status IN (SELECT value FROM json_each(?1))"
                                 " AND (?2 IS NULL OR t.station_id = ?2 OR (t.station_id IS NULL AND EXISTS ("

@@ -17,13 +17,6 @@
 #include <string.h>
 #include "store_internal.h"
 
-/* store_order_status_name is defined once, in store_orders_read.c */
-static store_order_status status_of(const char *s) {
-    for (int i = STORE_ORDER_CREATED; s && i <= STORE_ORDER_CANCELED; i++)
-        if (strcmp(s, store_order_status_name((store_order_status)i)) == 0) return (store_order_status)i;
-    return STORE_ORDER_CREATED;
-}
-
 static store_kind kind_of(const char *s) {
     return !s ? STORE_KIND_PROCESS
            : strcmp(s, "PRODUCT") == 0     ? STORE_KIND_PRODUCT
@@ -148,27 +141,9 @@ int store_tx_station_can(store_tx *tx, const char *station_id, const char *op_id
 
 /* ---- orders ---- */
 
-#define ORDER_COLS                                                                                       \
-    "id, parent_id, external_order_id, secondary_external_order_id, operation_id, reserved_serial_number," \
-    " order_index, status, station_id, operator_id, created_at, updated_at, started_at, completed_at"
+#define ORDER_COLS STORE_ORDER_COLS("operation_orders")
 
-static void row_order(sqlite3_stmt *st, gql_arena *a, void *item) {
-    store_order *o = item;
-    o->id = col_i64(st, 0);
-    o->parent_id = col_i64(st, 1);
-    o->external_order_id = col_text(st, 2, a);
-    o->secondary_external_order_id = col_text(st, 3, a);
-    o->operation_id = col_text(st, 4, a);
-    o->reserved_serial_number = col_text(st, 5, a);
-    o->order_index = col_i64(st, 6);
-    o->status = status_of((const char *)sqlite3_column_text(st, 7));
-    o->station_id = col_text(st, 8, a);
-    o->operator_id = col_i64(st, 9);
-    o->created_at = col_i64(st, 10);
-    o->updated_at = col_i64(st, 11);
-    o->started_at = col_i64(st, 12);
-    o->completed_at = col_i64(st, 13);
-}
+static void row_order(sqlite3_stmt *st, gql_arena *a, void *item) { read_order(st, 0, a, item); }
 
 int store_tx_order_get(store_tx *tx, int64_t id, gql_arena *a, store_order **out, store_err *err) {
     sqlite3_stmt *st = prep(tx, "SELECT " ORDER_COLS " FROM operation_orders WHERE id = ?", err);

@@ -163,6 +163,35 @@ const char *store_kind_name(store_kind k) {
     return (unsigned)k < 3 ? names[k] : "PROCESS";
 }
 
+static const char *const order_status_names[] = {"CREATED", "READY", "IN_PROGRESS", "COMPLETED", "CANCELED"};
+
+const char *store_order_status_name(store_order_status s) {
+    return (unsigned)s < sizeof order_status_names / sizeof order_status_names[0] ? order_status_names[s] : "CREATED";
+}
+
+static store_order_status order_status_from(const char *name) {
+    for (size_t i = 0; name && i < sizeof order_status_names / sizeof order_status_names[0]; i++)
+        if (strcmp(order_status_names[i], name) == 0) return (store_order_status)i;
+    return STORE_ORDER_CREATED;
+}
+
+void read_order(sqlite3_stmt *st, int f, gql_arena *a, store_order *o) {
+    o->id = col_i64(st, f);
+    o->parent_id = col_i64(st, f + 1);
+    o->external_order_id = col_text(st, f + 2, a);
+    o->secondary_external_order_id = col_text(st, f + 3, a);
+    o->operation_id = col_text(st, f + 4, a);
+    o->reserved_serial_number = col_text(st, f + 5, a);
+    o->order_index = col_i64(st, f + 6);
+    o->status = order_status_from((const char *)sqlite3_column_text(st, f + 7));
+    o->station_id = col_text(st, f + 8, a);
+    o->operator_id = col_i64(st, f + 9);
+    o->created_at = col_i64(st, f + 10);
+    o->updated_at = col_i64(st, f + 11);
+    o->started_at = col_i64(st, f + 12);
+    o->completed_at = col_i64(st, f + 13);
+}
+
 void read_operation(sqlite3_stmt *st, int f, gql_arena *a, store_operation *o) {
     o->id = col_text(st, f + 0, a);
     o->kind = kind_from((const char *)sqlite3_column_text(st, f + 1));
