@@ -184,9 +184,15 @@ export async function completions(srv, where, afterSeq, token = srv.adminToken) 
 }
 
 // Completes one work order at its station: starts it first unless
-// `direct`, then completes it with fresh serials (and `produced` if given).
+// `direct`, then completes it with fresh serials, and `produced` if given
+// (a fresh one when the process produces a serial and the order reserves
+// none).
 export async function work(srv, f, order, { token = srv.adminToken, operator = 'Ada', produced, direct = false } = {}) {
   const processId = order.operation.id;
+  if (produced === undefined && f.produces[processId] && !order.reservedSerialNumber) {
+    serialCounter += 1;
+    produced = `SN-${process.pid}-${serialCounter}`;
+  }
   const stationId = f.stationOf[processId];
   if (!direct) await ok(srv, START, { input: { operationOrderId: order.id, stationId, operatorName: operator } }, token);
   const consumedSerials = serialsFor(f, processId);
