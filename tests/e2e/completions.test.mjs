@@ -229,7 +229,7 @@ test('afterSeq: replay meets live with no gap and no duplicate while completions
   }
 });
 
-test('a subscriber that does not read is ended with a reason, and resumes with afterSeq', async () => {
+test('a subscriber that does not read is ended with a reason, and resumes with afterSeq', async (t) => {
   // Completions of a process with a 20 KB name, read under 99 aliases: about
   // 2 MB an event, more than the socket buffers and the bus's bound.
   const big = await deployFactory(srv, { bigName: 'n'.repeat(20000) });
@@ -269,6 +269,7 @@ test('a subscriber that does not read is ended with a reason, and resumes with a
     assert.equal(end.id, 'slow');
     assert.match(end.payload[0].message, /slow|behind|afterSeq/i);
   }
+  t.diagnostic(`ended after ${lastSeen - base} of ${count} events: ${JSON.stringify(end.closed ?? end)}`);
   assert.ok(lastSeen < base + count, `ended before the end of the feed (${lastSeen - base} of ${count} sent)`);
   s.close();
 

@@ -25,7 +25,7 @@ const ORDERS = 5000;
 const CLIENTS = 32;
 const FLOOD_MS = 3000;
 
-test('SIGKILL during a flood of completions loses no acknowledged completion', async () => {
+test('SIGKILL during a flood of completions loses no acknowledged completion', async (t) => {
   srv = await startServer({ dir });
   const token = srv.adminToken;
   const f = await deployFactory(srv);
@@ -77,6 +77,7 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   const { operationOrderCompletes: log } = await ok(srv, `{ operationOrderCompletes(where: { externalOrderId: { _eq: "${EXT}" } }) {
     seq orderIndex wip operation { id } } }`);
   const logged = new Set(log.map((c) => c.orderIndex));
+  t.diagnostic(`${acked.size} completions acknowledged before the kill, ${log.length} in the log after the restart`);
   const lost = [...ackedIndexes].filter((i) => !logged.has(i));
   assert.deepEqual(lost, [], `acknowledged but not in operationOrderCompletes (${acked.size} acknowledged)`);
   assert.equal(logged.size, log.length, 'each order completed once');
