@@ -223,6 +223,43 @@ test('SERIAL_ALREADY_CONSUMED: a component serial is consumed once across orders
   assert.equal((await complete({ operationOrderId: second.board.id, consumedSerials: fresh })).status, 'COMPLETED');
 });
 
+test('a refused completion of the last child completes no parent, creates no next order, emits no event', async () => {
+  const { ext, board } = await startedBoard();
+  const client = wsClient(srv);
+  try {
+    const live = wsSubscription(client, {
+      query: `subscription ($e: String) {
+        operationOrderCompletesStream(where: { externalOrderId: { _eq: $e } }) { operation { id } } }`,
+      variables: { e: ext } });
+    await wsRequest(client, '{ __typename }');
+    // a battery serial another order has consumed
+    const other = await startedBoard();
+    const taken = serialsFor(f, f.battery);
+    await complete({ operationOrderId: byOp(await readyWork(srv, other.ext), f.battery).id, stationId: f.st1,
+      operatorName: 'Ada', consumedSerials: taken });
+    await complete({ operationOrderId: board.id, consumedSerials: serialsFor(f, f.board) });
+    assert.deepEqual((await live.next()).data.operationOrderCompletesStream, { operation: { id: f.board } });
+    const battery = byOp(await readyWork(srv, ext), f.battery);
+    const before = await ordersOf(srv, ext);
+    await refused(srv, 'SERIAL_ALREADY_CONSUMED', COMPLETE, { input: { operationOrderId: battery.id, stationId: f.st1,
+      operatorName: 'Ada', consumedSerials: taken } });
+    assert.deepEqual(await ordersOf(srv, ext), before, 'no order changed');
+    assert.equal(byOp(before, f.core).status, 'IN_PROGRESS', 'the core is not completed');
+    assert.equal(byOp(before, f.final), undefined, 'no final assembly order');
+    assert.deepEqual(await live.drain(200), [], 'no event for a refused completion');
+    assert.equal((await completions(srv, { externalOrderId: { _eq: ext } })).length, 1);
+    // with a fresh serial: the battery, the core, and the final assembly's order, together
+    await complete({ operationOrderId: battery.id, stationId: f.st1, operatorName: 'Ada',
+      consumedSerials: serialsFor(f, f.battery) });
+    assert.deepEqual((await live.next()).data.operationOrderCompletesStream, { operation: { id: f.battery } });
+    assert.deepEqual((await live.next()).data.operationOrderCompletesStream, { operation: { id: f.core } });
+    assert.deepEqual(ops(await readyWork(srv, ext)), [f.final]);
+    live.dispose();
+  } finally {
+    await client.dispose();
+  }
+});
+
 test('DUPLICATE_PRODUCED_SERIAL: a produced serial is unique per part number; nothing changes', async () => {
   const sn = `SN-${uid('dup')}`;
   const e1 = order();

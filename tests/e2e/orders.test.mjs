@@ -137,6 +137,16 @@ test('save: children inherit externalOrderId, secondaryExternalOrderId, orderInd
   assert.equal(final.reservedSerialNumber, 'SN-RES-1');
 });
 
+test('save: an update before the start changes the selection of the children not yet created', async () => {
+  const ext = order();
+  const r = await save(srv, { operationId: f.prod, externalOrderId: ext });
+  assert.equal((await save(srv, { operationId: f.prod, externalOrderId: ext, selectGroupOperations: [f.pack] })).message,
+    'updated');
+  const done = await walk(srv, f, ext);
+  assert.deepEqual(done.map((d) => d.order.operation.id), [f.board, f.battery, f.final, f.pack]);
+  assert.equal((await readOrder(srv, r.operationOrder.id)).status, 'COMPLETED');
+});
+
 test('save: ORDER_LOCKED once started or completed, and nothing changes', async () => {
   const ext = order();
   const r = await save(srv, { operationId: f.prod, externalOrderId: ext, reservedSerialNumber: 'L-1' });
