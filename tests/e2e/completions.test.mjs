@@ -127,7 +127,8 @@ test('where: operation { externalId { _eq: "PROD-101" } } and other filters, on 
   try {
     // the issue's filter, literally in the document
     const stream = wsSubscription(client, { query: `subscription {
-      operationOrderCompletesStream(where: { operation: { externalId: { _eq: "PROD-101" } } }) { seq externalOrderId wip operation { id externalId } } }` });
+      operationOrderCompletesStream(where: { operation: { externalId: { _eq: "PROD-101" } } }) {
+        seq externalOrderId wip operation { id externalId } } }` });
     await wsRequest(client, '{ __typename }');
     const e1 = order();
     const e2 = order();
@@ -137,7 +138,8 @@ test('where: operation { externalId { _eq: "PROD-101" } } and other filters, on 
     await walk(srv, f, e2, { options: (o) => (o.operation.id === f.final ? { produced: `SN-${e2}`, operator: 'Zed' } : {}) });
 
     const ev = (await stream.next()).data.operationOrderCompletesStream;
-    assert.deepEqual({ ...ev, seq: 0 }, { seq: 0, externalOrderId: e1, wip: false, operation: { id: f101.prod, externalId: 'PROD-101' } });
+    assert.deepEqual({ ...ev, seq: 0 },
+      { seq: 0, externalOrderId: e1, wip: false, operation: { id: f101.prod, externalId: 'PROD-101' } });
     assert.deepEqual(await stream.drain(200), [], 'only the PROD-101 root');
     const q = await completions(srv, { operation: { externalId: { _eq: 'PROD-101' } } });
     assert.deepEqual(q.map((c) => c.seq), [ev.seq]);
@@ -276,7 +278,8 @@ test('a subscriber that does not read is ended with a reason, and resumes with a
   // the client resumes where it was: the rest, in order, once each
   const client = wsClient(srv);
   try {
-    const rest = wsSubscription(client, { query: 'subscription ($a: Int) { operationOrderCompletesStream(afterSeq: $a) { seq orderIndex } }',
+    const rest = wsSubscription(client, {
+      query: 'subscription ($a: Int) { operationOrderCompletesStream(afterSeq: $a) { seq orderIndex } }',
       variables: { a: lastSeen } });
     for (let seq = lastSeen + 1; seq <= base + count; seq++) {
       const e = (await rest.next()).data.operationOrderCompletesStream;

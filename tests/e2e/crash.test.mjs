@@ -83,7 +83,8 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   assert.equal(logged.size, log.length, 'each order completed once');
   assert.ok(log.every((c) => c.wip === false && c.operation.id === f.solo));
   // the orders agree with the log: completed exactly when logged
-  const { operationOrders } = await ok(srv, `{ operationOrders(where: { externalOrderId: { _eq: "${EXT}" } }) { orderIndex status } }`);
+  const { operationOrders } = await ok(srv,
+    `{ operationOrders(where: { externalOrderId: { _eq: "${EXT}" } }) { orderIndex status } }`);
   assert.equal(operationOrders.length, ORDERS);
   for (const o of operationOrders) {
     assert.equal(o.status, logged.has(o.orderIndex) ? 'COMPLETED' : 'READY', `order ${o.orderIndex}`);

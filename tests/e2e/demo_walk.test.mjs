@@ -28,7 +28,8 @@ async function buildAt(stationId, externalOrderId, operatorName, producedSerial)
   for (const w of mine) {
     assert.ok(w.operation.steps.length > 0, 'the work order carries its instructions');
     await ok(srv, START, { input: { operationOrderId: w.id, stationId, operatorName } }, token);
-    const consumedSerials = w.operation.consumedSerials.map((a) => ({ attributeId: a.id, value: `${a.externalId}-${externalOrderId}` }));
+    const consumedSerials = w.operation.consumedSerials
+      .map((a) => ({ attributeId: a.id, value: `${a.externalId}-${externalOrderId}` }));
     captured.push(...consumedSerials);
     const input = { operationOrderId: w.id, consumedSerials };
     if (w.operation.producesSerial) input.producedSerial = producedSerial;
@@ -72,7 +73,8 @@ test('order PROD-101 on the demo, build it at bench 1 and bench 2, receive the c
     assert.equal(c.operationSummary.endState.operator.name, 'Grace');
     assert.ok(Number.isInteger(c.operationSummary.cycleTime));
     const serials = c.operationSummary.consumedSerials.map((s) => [s.id, s.partNo, s.serial]).sort();
-    assert.deepEqual(serials, [...b1.captured, ...b2.captured].map((s) => [s.attributeId, s.value.replace(/-DEMO-1$/, ''), s.value]).sort());
+    const captured = [...b1.captured, ...b2.captured];
+    assert.deepEqual(serials, captured.map((s) => [s.attributeId, s.value.replace(/-DEMO-1$/, ''), s.value]).sort());
     assert.deepEqual(serials.map((s) => s[0]), ['battery_pack_sn', 'main_board_sn', 'scan_engine_sn', 'trigger_board_sn']);
     const { operationOrders } = await ok(srv, '{ operationOrders(where: { externalOrderId: { _eq: "DEMO-1" } }) { status } }');
     assert.deepEqual(operationOrders.map((o) => o.status), Array(5).fill('COMPLETED'));

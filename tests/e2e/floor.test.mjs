@@ -111,7 +111,9 @@ test('a process order is a work order: READY at once, at every station that can 
 test('workOrders: the station queue oldest first; status filters; no argument is every open process order', async () => {
   const ext = order();
   const x = [];
-  for (let i = 0; i < 3; i++) x.push((await save(srv, { operationId: f.solo, externalOrderId: ext, orderIndex: i })).operationOrder.id);
+  for (let i = 0; i < 3; i++) {
+    x.push((await save(srv, { operationId: f.solo, externalOrderId: ext, orderIndex: i })).operationOrder.id);
+  }
   const y = order();
   await save(srv, { operationId: f.prod, externalOrderId: y });
   const q = async (args) => (await ok(srv, `query ($s: ID, $st: [OperationOrderStatus!]) {
@@ -337,7 +339,8 @@ test('WRONG_STATION: a station that cannot do the process, or an operator token 
 
   // `mesd token create --role operator --station st2`: bound to st2
   const bound = stationToken(srv, f.st2);
-  await refused(srv, 'WRONG_STATION', START, { input: { operationOrderId: battery.id, stationId: f.st1, operatorName: 'Ada' } }, bound);
+  await refused(srv, 'WRONG_STATION', START,
+    { input: { operationOrderId: battery.id, stationId: f.st1, operatorName: 'Ada' } }, bound);
   await refused(srv, 'WRONG_STATION', COMPLETE, { input: { operationOrderId: board.id, consumedSerials: serialsFor(f, f.board) } },
     bound);
   assert.deepEqual(await snapshot(ext, battery.id), before);

@@ -113,8 +113,9 @@ test('the guide, end to end: deploy, sync, order SALES-123, build it, receive th
     for (const product of [SUB, PRODUCT]) {
       await ok(srv, 'mutation ($input: ProductCreateInput!) { productCreate(input: $input) }', { input: { product } });
     }
-    await ok(srv, 'mutation { a: stationCreate(input: { station: { id: "bench_1", name: "Bench 1", processIds: ["board_assembly", "battery_install"] } }) '
-      + 'b: stationCreate(input: { station: { id: "bench_2", name: "Bench 2", processIds: ["final_assembly"] } }) }');
+    await ok(srv, `mutation {
+      a: stationCreate(input: { station: { id: "bench_1", name: "Bench 1", processIds: ["board_assembly", "battery_install"] } })
+      b: stationCreate(input: { station: { id: "bench_2", name: "Bench 2", processIds: ["final_assembly"] } }) }`);
 
     const expectOps = [
       ['PRC-110-1', 'Main board assembly', ['main_board_sn', 'scan_engine_sn']],
@@ -141,8 +142,8 @@ test('the guide, end to end: deploy, sync, order SALES-123, build it, receive th
       ['prod_101', 'scanner_core'], ['prod_101', 'final_assembly']]);
 
     // ---- step 2: the guide's mutation, with the product's id
-    const { operations: [product] } = await ok(srv, '{ operations(where: { externalId: { _eq: "PROD-101" } }) { id externalRevision } }',
-      undefined, erp);
+    const { operations: [product] } = await ok(srv,
+      '{ operations(where: { externalId: { _eq: "PROD-101" } }) { id externalRevision } }', undefined, erp);
     assert.deepEqual(product, { id: 'prod_101', externalRevision: 'A' });
     const variables = { opId: product.id, order: 'SALES-123' };
     assert.deepEqual(await wsRequest(client, SAVE_OPERATION, variables), { data: { operationOrderSave: { message: 'created' } } });
@@ -161,7 +162,8 @@ test('the guide, end to end: deploy, sync, order SALES-123, build it, receive th
       for (const w of mine) {
         assert.equal(w.status, 'READY');
         await ok(srv, START, { input: { operationOrderId: w.id, stationId, operatorName } }, token);
-        const input = { operationOrderId: w.id, consumedSerials: w.operation.consumedSerials.map((a) => ({ attributeId: a.id, value: values[a.id] })) };
+        const consumedSerials = w.operation.consumedSerials.map((a) => ({ attributeId: a.id, value: values[a.id] }));
+        const input = { operationOrderId: w.id, consumedSerials };
         if (w.operation.producesSerial) input.producedSerial = producedSerial;
         const { workOrderComplete } = await ok(srv, COMPLETE, { input }, token);
         assert.equal(workOrderComplete.status, 'COMPLETED');

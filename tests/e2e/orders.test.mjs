@@ -220,7 +220,9 @@ test('cancel: an unstarted product order with all its children; canceledCount co
 test('cancel: index 0 by default, orderIndex names one, cancelAll takes every unstarted index', async () => {
   const ext = order();
   const ids = [];
-  for (let i = 0; i < 4; i++) ids.push((await save(srv, { operationId: f.solo, externalOrderId: ext, orderIndex: i })).operationOrder.id);
+  for (let i = 0; i < 4; i++) {
+    ids.push((await save(srv, { operationId: f.solo, externalOrderId: ext, orderIndex: i })).operationOrder.id);
+  }
   const status = async () => Promise.all(ids.map(async (id) => (await readOrder(srv, id)).status));
 
   assert.deepEqual(await cancel(srv, { operationId: f.solo, externalOrderId: ext }), { message: 'canceled', canceledCount: 1 });
