@@ -231,6 +231,44 @@ test('afterSeq: replay meets live with no gap and no duplicate while completions
   }
 });
 
+test('an event reaches subscribers only after its commit: its order reads COMPLETED when it arrives', async () => {
+  const ext = order();
+  const n = 40;
+  const ids = await saveMany(srv, f.solo, ext, n);
+  const client = wsClient(srv);
+  try {
+    const checks = [];
+    await new Promise((resolve, reject) => {
+      let seen = 0;
+      const dispose = client.subscribe({
+        query: `subscription ($e: String) {
+          operationOrderCompletesStream(where: { externalOrderId: { _eq: $e } }) { orderIndex } }`,
+        variables: { e: ext },
+      }, {
+        next: (r) => {
+          // read at once, on another connection, what the event says is done
+          const i = r.data.operationOrderCompletesStream.orderIndex;
+          checks.push(ok(srv, 'query ($id: ID!) { operationOrders(where: { id: { _eq: $id } }) { status } }', { id: ids[i] })
+            .then((d) => [i, d.operationOrders[0].status]));
+          if (++seen === n) {
+            dispose();
+            resolve();
+          }
+        },
+        error: reject,
+        complete: () => {},
+      });
+      wsRequest(client, '{ __typename }').then(() => Promise.all(ids.map((id) => ok(srv, COMPLETE,
+        { input: { operationOrderId: id, stationId: f.stx, operatorName: 'Ada' } })))).catch(reject);
+    });
+    const statuses = await Promise.all(checks);
+    assert.deepEqual(statuses.filter(([, st]) => st !== 'COMPLETED'), [], 'no event before its commit');
+    assert.equal(statuses.length, n);
+  } finally {
+    await client.dispose();
+  }
+});
+
 test('a subscriber that does not read is ended with a reason, and resumes with afterSeq', async (t) => {
   // Completions of a process with a 20 KB name, read under 99 aliases: about
   // 2 MB an event, more than the socket buffers and the bus's bound.
