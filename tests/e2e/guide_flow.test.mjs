@@ -15,7 +15,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
-import { createToken, wsClient, wsRequest, wsSubscription, graphqlJsErrors } from './lib/ws.mjs';
+import { createClient as sseClient } from 'graphql-sse';
+import {
+  createToken, wsClient, wsRequest, wsSubscription, graphqlJsErrors, legacyClient, legacySubscription, within,
+} from './lib/ws.mjs';
 import { TIME, ok, stationToken, START, COMPLETE } from './lib/mes.mjs';
 
 // The guide's texts, verbatim (the ops one without its stray colon).
@@ -214,6 +217,42 @@ test('the guide, end to end: deploy, sync, order SALES-123, build it, receive th
     completions.dispose();
   } finally {
     await client.dispose();
+  }
+});
+
+test('NewOpCompletions also over server-sent events (graphql-sse) and the legacy protocol', async () => {
+  // The guide's subscription, verbatim, on the two other ways Pico documents
+  // real time: each receives the completion the query then reads.
+  const sse = sseClient({ url: `${srv.url}/graphql`, headers: { 'x-pico-api-org': erp }, retryAttempts: 0 });
+  const legacy = legacyClient(srv, { token: erp });
+  try {
+    const sseEvent = new Promise((resolve, reject) => {
+      sse.subscribe({ query: NEW_OP_COMPLETIONS }, { next: resolve, error: reject, complete: () => {} });
+    });
+    const old = legacySubscription(legacy, { query: NEW_OP_COMPLETIONS });
+    const sync = legacySubscription(legacy, { query: '{ __typename }' });
+    assert.deepEqual((await sync.take()).value, { data: { __typename: 'Query' } });
+    await new Promise((r) => setTimeout(r, 300)); // the SSE request is in
+    const saved = await ok(srv, 'mutation { operationOrderSave(input: { operationId: "final_assembly", externalOrderId: "SALES-124", '
+      + 'reservedSerialNumber: "SCN-000124" }) { operationOrder { id } } }', undefined, erp);
+    const id = saved.operationOrderSave.operationOrder.id;
+    await ok(srv, COMPLETE, { input: { operationOrderId: id, stationId: 'bench_2', operatorName: 'Grace Hopper',
+      consumedSerials: [{ attributeId: 'trigger_board_sn', value: 'TRG-0124' }] } }, stationToken(srv, 'bench_2'));
+    // the query with the subscription's own selection set (its text between
+    // the stream field and the operation's closing brace)
+    const body = NEW_OP_COMPLETIONS.slice(NEW_OP_COMPLETIONS.indexOf('{', NEW_OP_COMPLETIONS.indexOf('operationOrderCompletesStream')));
+    const selection = body.slice(0, body.lastIndexOf('}'));
+    const { operationOrderCompletes: [read] } = await ok(srv,
+      `{ operationOrderCompletes(where: { externalOrderId: { _eq: "SALES-124" } }) ${selection} }`, undefined, erp);
+    assert.equal(read.operationSummary.endState.producedSerial, 'SCN-000124');
+    assert.deepEqual(read.operationSummary.consumedSerials, [{ id: 'trigger_board_sn', partNo: 'TRG-120', serial: 'TRG-0124' }]);
+    const viaSse = await within(sseEvent, 5000, 'the SSE event');
+    assert.deepEqual(viaSse, { data: { operationOrderCompletesStream: read } });
+    assert.deepEqual((await old.take()).value, { data: { operationOrderCompletesStream: read } });
+    old.unsubscribe();
+  } finally {
+    sse.dispose();
+    legacy.close();
   }
 });
 
