@@ -204,6 +204,18 @@ test('MISSING_SERIAL: every consumed serial is required, and the produced one; n
   assert.equal(ok2.status, 'COMPLETED');
 });
 
+test('serials that break a rule: another process`s attribute or one twice (BAD_INPUT), an empty value (MISSING_SERIAL)', async () => {
+  const { ext, board } = await startedBoard();
+  const [boardSn, engineSn] = serialsFor(f, f.board);
+  const before = await snapshot(ext, board.id);
+  const attempt = (code, consumedSerials) => refused(srv, code, COMPLETE, { input: { operationOrderId: board.id, consumedSerials } });
+  await attempt('BAD_INPUT', [boardSn, engineSn, { attributeId: f.attrs[f.battery][0][0], value: 'B-1' }]);
+  await attempt('BAD_INPUT', [boardSn, engineSn, { ...engineSn, value: `${engineSn.value}-other` }]);
+  await attempt('MISSING_SERIAL', [boardSn, { ...engineSn, value: '' }]);
+  assert.deepEqual(await snapshot(ext, board.id), before);
+  assert.equal((await complete({ operationOrderId: board.id, consumedSerials: [boardSn, engineSn] })).status, 'COMPLETED');
+});
+
 test('SERIAL_ALREADY_CONSUMED: a component serial is consumed once across orders; nothing changes', async () => {
   const first = await startedBoard();
   const serials = serialsFor(f, f.board);

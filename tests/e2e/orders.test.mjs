@@ -203,6 +203,20 @@ test('save: an unknown operation is NOT_FOUND; ids are lower-cased', async () =>
   assert.equal((await save(srv, { operationId: f.solo, externalOrderId: ext })).message, 'updated');
 });
 
+test('save and cancel: inputs that break a rule are refused and create nothing', async () => {
+  const ext = order();
+  await refused(srv, 'NOT_FOUND', CANCEL, { input: { operationId: 'no_such_op', externalOrderId: ext } });
+  // api.md: indexes are 0..N-1
+  await refused(srv, 'BAD_INPUT', SAVE, { input: { operationId: f.solo, externalOrderId: ext, orderIndex: -1 } });
+  // api.md is silent on both names at once: an integrator expects a
+  // contradiction refused rather than one name silently winning
+  await refused(srv, 'BAD_INPUT', SAVE, { input: { operationId: f.solo, externalOrderId: ext, orderIndex: 1, operationIndex: 2 } });
+  assert.deepEqual(await ordersOf(srv, ext), []);
+  const same = await save(srv, { operationId: f.solo, externalOrderId: ext, orderIndex: 1, operationIndex: 1 });
+  assert.equal(same.message, 'created');
+  assert.equal(same.operationOrder.orderIndex, 1);
+});
+
 test('cancel: an unstarted product order with all its children; canceledCount counts them', async () => {
   const ext = order();
   const r = await save(srv, { operationId: f.prod, externalOrderId: ext });
