@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './lib/server.mjs';
-import { delay, wsClient, wsSubscription } from './lib/ws.mjs';
+import { delay, wsClient, wsRequest, wsSubscription } from './lib/ws.mjs';
 import { ok, deployFactory, saveMany } from './lib/mes.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mesd-crash-'));
@@ -58,6 +58,21 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
       else refusedOtherwise ??= body;
     }
   };
+  // an ERP subscribed live during the flood: what it sees before the kill
+  const erpClient = wsClient(srv);
+  erpClient.on('error', () => {}); // the connection dies with the server
+  const seenLive = [];
+  const live = wsSubscription(erpClient, { query: 'subscription { operationOrderCompletesStream { seq orderIndex } }' });
+  await wsRequest(erpClient, '{ __typename }'); // the subscription is live once this is answered
+  const pump = (async () => {
+    for (;;) {
+      try {
+        seenLive.push((await live.next(60000)).data.operationOrderCompletesStream);
+      } catch {
+        return; // the socket closed with the server
+      }
+    }
+  })();
   const loops = Array.from({ length: CLIENTS }, operatorLoop);
   // a few seconds, or less on a machine fast enough to run out of orders
   const t0 = Date.now();
@@ -68,6 +83,10 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   assert.deepEqual(killed, { code: null, signal: 'SIGKILL' });
   stop = true;
   await Promise.all(loops);
+  await pump;
+  await erpClient.dispose();
+  assert.ok(seenLive.length > 0, 'the live subscriber saw completions before the kill');
+  seenLive.forEach((e, i) => assert.equal(e.seq, i + 1, 'live: in order, no gap'));
   assert.equal(refusedOtherwise, null, `every answered completion succeeded: ${JSON.stringify(refusedOtherwise)}`);
   const ackedIndexes = new Set([...acked].map((id) => ids.get(id)));
 
@@ -77,7 +96,7 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   const { operationOrderCompletes: log } = await ok(srv, `{ operationOrderCompletes(where: { externalOrderId: { _eq: "${EXT}" } }) {
     seq orderIndex wip operation { id } } }`);
   const logged = new Set(log.map((c) => c.orderIndex));
-  t.diagnostic(`${acked.size} completions acknowledged before the kill, ${log.length} in the log after the restart`);
+  t.diagnostic(`${acked.size} completions acknowledged and ${seenLive.length} seen live before the kill, ${log.length} in the log after the restart`);
   const lost = [...ackedIndexes].filter((i) => !logged.has(i));
   assert.deepEqual(lost, [], `acknowledged but not in operationOrderCompletes (${acked.size} acknowledged)`);
   assert.equal(logged.size, log.length, 'each order completed once');
@@ -98,7 +117,11 @@ test('SIGKILL during a flood of completions loses no acknowledged completion', a
   // then the live ones
   const client = wsClient(srv);
   try {
-    const resumeAt = Math.floor(log.length / 3);
+    // every event the ERP saw was committed: it is in the log, the same
+    const bySeq = new Map(log.map((c) => [c.seq, c.orderIndex]));
+    for (const e of seenLive) assert.equal(bySeq.get(e.seq), e.orderIndex, `the event ${e.seq} seen live survived`);
+    // and it resumes after the last one it saw
+    const resumeAt = seenLive.at(-1).seq;
     const sub = wsSubscription(client, {
       query: 'subscription ($a: Int) { operationOrderCompletesStream(afterSeq: $a) { seq orderIndex } }',
       variables: { a: resumeAt },
