@@ -154,8 +154,8 @@ static int get_one(store *s, const char *sql, const char *id, gql_arena *a, size
     sqlite3_stmt *st = stmt_get(&s->rcache, sql, err);
     if (!st) return err->code;
     bind_text(st, 1, id);
-    void *items;
-    size_t n;
+    void *items = NULL;
+    size_t n = 0;
     if (collect(s, st, 0, a, size, fn, &items, &n, err)) return err->code;
     *out = n ? items : NULL;
     return STORE_OK;
