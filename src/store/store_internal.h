@@ -122,6 +122,7 @@ void read_sub_operation(sqlite3_stmt *st, int first, gql_arena *a, store_sub_ope
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;
 void sbuf_add(sbuf *b, const char *s);
+void sbuf_addn(sbuf *b, const char *s, size_t n);   /* n bytes of s */
 void sbuf_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_free(sbuf *b);
 
