@@ -15,8 +15,8 @@
  *
  * Must never: keep an answer with errors, a mutation's, or one older than a
  * commit; free an entry whose bytes a done callback is reading (entries are
- * pinned while they are handed out); let an entry's document address be
- * reused while the entry lives (it holds a reference to its document).
+ * pinned while they are handed out); hold a document (an entry names its
+ * document by serial, so the document cache alone bounds documents).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ struct mes_answer {
     mes_answer *chain;             /* next in the hash bucket */
     mes_answer *lru_prev, *lru_next;
     uint64_t hash;
-    mes_doc *doc;                  /* held: its address is part of the key */
+    uint64_t doc;                  /* the document's serial (mes_doc_serial) */
     uint32_t refs;                 /* the cache's (while in it) and each pin */
     size_t key_len, len, size;     /* size: what counts against query_cache_bytes */
     char data[];                   /* key bytes, then the answer */
@@ -44,9 +44,7 @@ void mes_answers_init(mes_answers *c, size_t entries) {
 }
 
 static void answer_release(mes_answer *e) {
-    if (--e->refs > 0) return;
-    mes_doc_release(e->doc);
-    free(e);
+    if (--e->refs == 0) free(e);
 }
 
 static void lru_unlink(mes_answers *c, mes_answer *e) {
@@ -145,7 +143,8 @@ static void make_key(mes_answers *c, mes_doc *doc, const mes_principal *who, con
     else gql_buf_putc(k, '\x1e');   /* no name apart from the name "" */
     gql_buf_putc(k, '\x1f');
     if (variables) write_canonical(k, variables);
-    c->key_hash = mes_hash(k->data, k->len, (uint64_t)(uintptr_t)doc);
+    c->key_doc = mes_doc_serial(doc);
+    c->key_hash = mes_hash(k->data, k->len, c->key_doc);
 }
 
 /* ---- lookups ------------------------------------------------------------- */
@@ -162,7 +161,7 @@ mes_answer *mes_answers_get(mes *m, mes_doc *doc, const mes_principal *who, cons
     c->key_commits = commits;
     make_key(c, doc, who, op_name, variables);
     for (mes_answer *e = c->table[c->key_hash & (c->table_size - 1)]; e; e = e->chain) {
-        if (e->hash == c->key_hash && e->doc == doc && e->key_len == c->key.len &&
+        if (e->hash == c->key_hash && e->doc == c->key_doc && e->key_len == c->key.len &&
             memcmp(e->data, c->key.data, e->key_len) == 0) {
             c->hits++;
             lru_unlink(c, e);
@@ -185,7 +184,7 @@ void mes_answer_unpin(mes *m, mes_answer *e) {
     answer_release(e);
 }
 
-void mes_answers_put(mes *m, mes_doc *doc, const char *json, size_t len) {
+void mes_answers_put(mes *m, const char *json, size_t len) {
     mes_answers *c = &m->answers;
     if (!c->table) return;
     /* a commit during the execution (or since the lookup): the answer may
@@ -195,11 +194,10 @@ void mes_answers_put(mes *m, mes_doc *doc, const char *json, size_t len) {
     if (len > m->cfg.query_cache_max_answer || size > m->cfg.query_cache_bytes) return;
     mes_answer *e = malloc(size);
     if (!e) abort();
-    *e = (mes_answer){.hash = c->key_hash, .doc = doc, .refs = 1, .key_len = c->key.len,
+    *e = (mes_answer){.hash = c->key_hash, .doc = c->key_doc, .refs = 1, .key_len = c->key.len,
                       .len = len, .size = size};
     memcpy(e->data, c->key.data, c->key.len);
     memcpy(e->data + c->key.len, json, len);
-    mes_doc_retain(doc);
     mes_answer **bucket = &c->table[e->hash & (c->table_size - 1)];
     e->chain = *bucket;
     *bucket = e;

@@ -17,6 +17,7 @@ typedef struct mes_docs {
     size_t table_size;        /* a power of two */
     size_t count;             /* documents in the cache */
     mes_doc *lru_head, *lru_tail;   /* most recently used first */
+    uint64_t next_serial;
 } mes_docs;
 void mes_docs_init(mes_docs *d, size_t entries);
 void mes_docs_free(mes_docs *d);   /* drops the cache's references */
@@ -24,6 +25,9 @@ void mes_docs_free(mes_docs *d);   /* drops the cache's references */
 void mes_write_errors(gql_buf *out, const gql_errors *errs);
 /* The document's prepared form (execution needs it). */
 gql_prepared *mes_doc_prepared(const mes_doc *d);
+/* A number no other document of this service has had or will have (an
+ * address can be reused once a document is freed). */
+uint64_t mes_doc_serial(const mes_doc *d);
 
 /* ---- query answers (cache.c) ---- */
 typedef struct mes_answer mes_answer;   /* one cached answer */
@@ -34,7 +38,7 @@ typedef struct mes_answers {
     mes_answer *lru_head, *lru_tail;   /* most recently used first */
     uint64_t commits;         /* store_commit_count when the entries were made */
     gql_buf key;              /* the key being looked up (no callback runs between get and put) */
-    uint64_t key_hash, key_commits;
+    uint64_t key_hash, key_doc, key_commits;
     uint64_t hits, misses, flushes;
 } mes_answers;
 void mes_answers_init(mes_answers *c, size_t entries);
@@ -47,7 +51,7 @@ const char *mes_answer_json(const mes_answer *e, size_t *len);
 void mes_answer_unpin(mes *m, mes_answer *e);
 /* Keeps the answer of the query the last mes_answers_get missed (unless a
  * commit came since, or it breaks a bound). */
-void mes_answers_put(mes *m, mes_doc *doc, const char *json, size_t len);
+void mes_answers_put(mes *m, const char *json, size_t len);
 
 /* ---- tokens (auth.c) ---- */
 typedef struct mes_auth_entry mes_auth_entry;

@@ -277,7 +277,7 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
     out->len = 0;
     gql_exec_status st = gql_execute(&req, out);
     /* kept before done runs: done may run another query, which takes the key */
-    if (st == GQL_EXEC_OK && op && op->operation == GQL_OP_QUERY) mes_answers_put(m, doc, out->data, out->len);
+    if (st == GQL_EXEC_OK && op && op->operation == GQL_OP_QUERY) mes_answers_put(m, out->data, out->len);
     mes_result res = {.status = st, .json = out->data, .len = out->len};
     done(user, &res);
     if (reused) {

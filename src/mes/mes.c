@@ -32,7 +32,7 @@ void mes_config_defaults(mes_config *cfg) {
 }
 
 void mes_free(mes *m) {
-    mes_answers_free(&m->answers);   /* before the documents: entries hold them */
+    mes_answers_free(&m->answers);
     mes_docs_free(&m->docs);
     mes_auth_free(&m->auth);
     gql_arena_free(&m->query_arena);

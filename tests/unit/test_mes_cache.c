@@ -294,6 +294,22 @@ static void bounds(void **state) {
     assert_int_equal(metrics(&t).query_cache_hits, 0);
     test_mes_close(&t);
 
+    /* entries hold no document: one the document cache let go is parsed
+       again, a new document, with answers of its own */
+    mes_config_defaults(&cfg);
+    cfg.doc_cache_entries = 1;
+    test_mes_open(&t, &cfg);
+    run(&t, "{ x: __typename }", &a);
+    run(&t, "{ x: __typename }", &a);
+    run(&t, "{ y: __typename }", &a);   /* x's document goes */
+    run(&t, "{ x: __typename }", &a);
+    mm = metrics(&t);
+    assert_int_equal(mm.doc_cache_misses, 3);
+    assert_int_equal(mm.query_cache_hits, 1);
+    assert_int_equal(mm.query_cache_misses, 3);
+    assert_string_equal(a.json, "{\"data\":{\"x\":\"Query\"}}");
+    test_mes_close(&t);
+
     /* 0 entries: off */
     mes_config_defaults(&cfg);
     cfg.query_cache_entries = 0;
