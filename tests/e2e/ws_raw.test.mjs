@@ -451,6 +451,52 @@ test('a subscriber that does not read is ended with an error message, and its so
   s.close();
 });
 
+// A small deterministic generator of hostile messages: every protocol's
+// types with members of every JSON kind, for both subprotocols.
+function* hostileMessages(seed) {
+  let x = seed;
+  const rnd = (n) => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
+  const values = [null, true, 0, -1, 1.5, '', 'x', '1', [], [1, 'a'], {}, { query: '{ __typename }' }, 'é\u0000'];
+  const types = ['connection_init', 'ping', 'pong', 'subscribe', 'complete', 'start', 'stop', 'connection_terminate',
+    'next', 'error', 'data', 'ka', 'connection_ack', '', 'nope'];
+  const queries = ['{ __typename }', '{', 'subscription { operationsStream { id } }', 'mutation { nope }',
+    'query ($a: Int!) { operations(limit: $a) { id } }', '{ operations { id } } query B { __typename }'];
+  for (;;) {
+    const m = {};
+    if (rnd(8)) m.type = types[rnd(types.length)];
+    else m.type = values[rnd(values.length)];
+    if (rnd(3)) m.id = rnd(4) ? String(rnd(3)) : values[rnd(values.length)];
+    const r = rnd(5);
+    if (r === 0) m.payload = values[rnd(values.length)];
+    else if (r < 4) {
+      m.payload = { query: rnd(6) ? queries[rnd(queries.length)] : values[rnd(values.length)] };
+      if (rnd(2)) m.payload.variables = rnd(2) ? { a: values[rnd(values.length)] } : values[rnd(values.length)];
+      if (rnd(3) === 0) m.payload.operationName = values[rnd(values.length)];
+      if (rnd(3) === 0) m.payload.token = srv.adminToken;
+    }
+    yield rnd(20) ? JSON.stringify(m) : JSON.stringify(m).slice(0, rnd(10) + 1);
+  }
+}
+
+test('hostile message sequences on both subprotocols never hurt the server', async () => {
+  const gen = hostileMessages(20261127);
+  for (let round = 0; round < 30; round++) {
+    const protocol = round % 2 ? 'graphql-ws' : 'graphql-transport-ws';
+    const s = rawSocket(srv.wsUrl, [protocol]);
+    await s.opened;
+    if (round % 3) s.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+    for (let i = 0; i < 25; i++) s.send(gen.next().value);
+    const end = await Promise.race([s.closed, delay(150).then(() => null)]);
+    if (!end) {
+      s.close();
+      await s.closed;
+    } else {
+      assert.ok(end.code === 1000 || (end.code >= 4400 && end.code < 4500), `close ${end.code} ${end.reason}`);
+    }
+  }
+  await healthy();
+});
+
 const MUTATION = 'mutation ($input: ProcessCreateInput!) { processCreate(input: $input) }';
 
 test('a socket gone while its mutations wait for the commit: they commit, nothing breaks', async () => {
