@@ -9,7 +9,10 @@
  * The contract
  * - Threads: every function here runs on the loop thread; every callback is
  *   called there.
- * - Queries run at once (reads take microseconds). A mutation runs in two
+ * - Queries run at once (reads take microseconds), or are answered from the
+ *   answer cache (whole answers without errors, dropped at every commit
+ *   before that commit's callbacks run, so no client is answered from
+ *   before a commit it has been told of). A mutation runs in two
  *   passes around ONE write job: its root fields are planned (arguments
  *   checked and turned into writes) on the loop, the writes run in order on
  *   the store's writer thread inside one transaction (group commit shares its
