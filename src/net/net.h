@@ -135,7 +135,10 @@ typedef struct net_io {
 
 /* A new connection. peer: the client's address for logs (copied, may be NULL). */
 net_conn *net_conn_new(net_server *srv, const net_io *io, void *io_user, const char *peer);
-/* Bytes from the peer. */
+/* Bytes from the peer. They are parsed where they are and whatever the core
+ * keeps is copied before this returns, so the caller may reuse its buffer
+ * (the glue reads every connection into one). The transport's read path
+ * only: never from inside one of this connection's callbacks. */
 void net_conn_feed(net_conn *c, const void *data, size_t len);
 /* The peer shut its sending side: answer what is in flight, then close. */
 void net_conn_eof(net_conn *c);
