@@ -26,14 +26,14 @@ run: build
 	./$(BUILD)/mesd serve --demo
 
 # Every test: the gcc build with -Werror (unit, differential against
-# graphql-js, valgrind), then clang with ASan+UBSan (unit tests again, and each
-# fuzz target for FUZZ_SECONDS). The run ends with ctest's summary.
+# graphql-js, e2e, valgrind), then clang with ASan+UBSan (unit and e2e tests
+# again, and each fuzz target for FUZZ_SECONDS). The run ends with ctest's summary.
 test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 	  -DMESD_WERROR=ON -DMESD_SANITIZE=ON -DMESD_FUZZ=ON -DMESD_FUZZ_SECONDS=$(FUZZ_SECONDS)
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) -L 'unit|fuzz'
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS) -L 'unit|fuzz|e2e'
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -108,6 +108,10 @@ static void shutdown_done(void *user) {
     ss->st = NULL;
     uv_close((uv_handle_t *)&ss->sigint, NULL);
     uv_close((uv_handle_t *)&ss->sigterm, NULL);
+    /* Closing the handles restores the default action: a second signal in
+       the last moments would turn a clean exit into death by signal. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     log_event(LOG_INFO, "stopped", NULL);
 }
 
@@ -185,7 +189,6 @@ int cmd_serve(int argc, char **argv) {
     server_config cfg;
     server_config_defaults(&cfg);
     mes_config mcfg;
-    memset(&mcfg, 0, sizeof mcfg);
     mes_config_defaults(&mcfg);
     char host[256] = "127.0.0.1";
     if (f[F_LISTEN].value && !parse_listen(f[F_LISTEN].value, host, sizeof host, &cfg.port)) {

@@ -21,7 +21,7 @@
 
 struct mes_auth_entry {
     uint64_t hash;
-    uint64_t expires;      /* uv_now() ms; 0: empty */
+    uint64_t expires;      /* uv_hrtime() in ms; 0: empty */
     char token[STORE_TOKEN_MAX];   /* NUL-padded: compared whole */
     mes_principal who;
 };
@@ -54,12 +54,6 @@ void mes_auth_free(mes_auth *a) {
     a->slots = NULL;
 }
 
-static uint64_t token_hash(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static bool principal_of(const store_token *t, mes_principal *out) {
     memset(out, 0, sizeof *out);
     if (!mes_role_parse(t->role, &out->role)) return false;
@@ -74,8 +68,9 @@ bool mes_authenticate(mes *m, const char *token, size_t len, mes_principal *out)
     if (!token || len == 0 || len >= STORE_TOKEN_MAX || memchr(token, 0, len)) return false;
     char padded[STORE_TOKEN_MAX] = {0};
     memcpy(padded, token, len);
-    uint64_t h = token_hash(padded, len);
-    uint64_t now = uv_now(m->loop);
+    uint64_t h = mes_hash(padded, len, 0);
+    /* the clock, not the loop's cached time: a long loop turn must not stretch the cache */
+    uint64_t now = uv_hrtime() / 1000000u;
     mes_auth_entry *e = &m->auth.slots[h & (m->auth.size - 1)];
     if (e->expires > now && e->hash == h && CRYPTO_memcmp(e->token, padded, sizeof padded) == 0) {
         *out = e->who;

@@ -11,7 +11,8 @@
  * (on the loop). For each group of an advanced stream the bus reads the new
  * events (store_stream_read after the group's cursor, with its `where`) in
  * pages, trimmed at the new head: events committed after it come with the
- * next listener call.
+ * next listener call. Groups without `where` at the same cursor share one
+ * read of a page.
  *
  * Replay (afterSeq). The subscriber reads the log itself, one page per loop
  * turn (a uv_idle handle, so I/O runs between pages; paused while its
@@ -69,6 +70,17 @@ struct sub_group {
     uint32_t nlive, nall;     /* nall: live and replaying */
 };
 
+/* The last page read without a filter: groups without `where` at the same
+ * cursor (after a commit, every live group's cursor is the previous head)
+ * take it instead of reading it again. Valid within one listener call. */
+typedef struct bus_page {
+    bool valid;
+    store_stream stream;
+    int64_t after;
+    store_event *evs;
+    size_t n;
+} bus_page;
+
 struct mes_bus {
     mes *m;
     int64_t head[STORE_STREAM_COUNT];
@@ -82,6 +94,7 @@ struct mes_bus {
     uv_idle_t *idle;
     uv_timer_t *timer;
     gql_arena page_arena, event_arena;
+    bus_page shared;
     gql_buf out;
     uint64_t published[STORE_STREAM_COUNT], dropped_slow, executions;
 };
@@ -105,12 +118,6 @@ static void list_remove(mes_sub **head, mes_sub *s) {
 }
 
 /* ---- groups ------------------------------------------------------------------ */
-
-static uint64_t key_hash(const mes_doc *doc, const char *key, size_t n) {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)doc;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
-}
 
 static sub_group *group_find(mes_bus *b, const mes_doc *doc, uint64_t h, const char *key, size_t n) {
     for (sub_group *g = b->table[h & (b->table_size - 1)]; g; g = g->chain)
@@ -226,6 +233,24 @@ static const char *read_failed(char *buf, const store_err *err) {
 }
 
 /* Brings a group up to head: every event in (cursor, head] matching where. */
+/* A page of g's stream after `after` with g's filter, in the page arena
+ * (which it resets, unless the shared page serves). share: a listener call,
+ * where an unfiltered page may serve the next group. */
+static int read_page(mes_bus *b, const sub_group *g, int64_t after, bool share, store_event **evs, size_t *n,
+                     store_err *err) {
+    bus_page *p = &b->shared;
+    if (share && !g->where && p->valid && p->stream == g->stream && p->after == after) {
+        *evs = p->evs;
+        *n = p->n;
+        return STORE_OK;
+    }
+    p->valid = false;
+    gql_arena_reset(&b->page_arena);
+    int rc = store_stream_read(b->m->st, g->stream, after, BUS_PAGE, g->where, &b->page_arena, evs, n, err);
+    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, *evs, *n};
+    return rc;
+}
+
 static void group_advance(sub_group *g, int64_t head) {
     mes_bus *b = g->bus;
     if (g->nlive == 0) {
@@ -234,11 +259,10 @@ static void group_advance(sub_group *g, int64_t head) {
         return;
     }
     while (g->cursor < head) {
-        gql_arena_reset(&b->page_arena);
         store_event *evs = NULL;
         size_t n = 0;
         store_err err = {0};
-        if (store_stream_read(b->m->st, g->stream, g->cursor, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+        if (read_page(b, g, g->cursor, true, &evs, &n, &err)) {
             char reason[READ_FAILED_MAX];
             end_members(g, read_failed(reason, &err));
             g->cursor = head;
@@ -259,12 +283,14 @@ static void group_advance(sub_group *g, int64_t head) {
 static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
     mes_bus *b = ctx;
     b->busy++;
+    b->shared.valid = false;   /* a commit since: the log has grown */
     for (int s = 0; s < STORE_STREAM_COUNT; s++) {
         if (head[s] <= b->head[s]) continue;
         b->published[s] += (uint64_t)(head[s] - b->head[s]);
         b->head[s] = head[s];
         for (sub_group *g = b->groups[s]; g; g = g->next) group_advance(g, head[s]);
     }
+    b->shared.valid = false;
     b->busy--;
     sweep(b);
 }
@@ -289,11 +315,10 @@ static void replay_page(mes_sub *s) {
         join(s);
         return;
     }
-    gql_arena_reset(&b->page_arena);
     store_event *evs = NULL;
     size_t n = 0;
     store_err err = {0};
-    if (store_stream_read(b->m->st, g->stream, s->last, BUS_PAGE, g->where, &b->page_arena, &evs, &n, &err)) {
+    if (read_page(b, g, s->last, false, &evs, &n, &err)) {
         char reason[READ_FAILED_MAX];
         end_sub(s, read_failed(reason, &err));
         return;
@@ -355,11 +380,7 @@ static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char 
     gql_error *e = gql_errors_add_msg(&errs, message);
     e->code = "BAD_INPUT";
     if (at) gql_error_add_loc(&errs, e, at->loc);
-    if (errors_out) {
-        gql_buf_puts(errors_out, "{\"errors\":");
-        gql_errors_write_json(errors_out, &errs);
-        gql_buf_putc(errors_out, '}');
-    }
+    mes_write_errors(errors_out, &errs);
     gql_arena_free(a);
     return NULL;
 }
@@ -395,7 +416,7 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
     gql_buf_init(&key);
     gql_buf_printf(&key, "%d\x1f%s\x1f%s\x1f", (int)who->role, who->station_id, op_name ? op_name : "");
     if (sub.variables) gql_json_write_val(&key, sub.variables);
-    uint64_t h = key_hash(doc, key.data, key.len);
+    uint64_t h = mes_hash(key.data, key.len, (uint64_t)(uintptr_t)doc);
     sub_group *g = group_find(b, doc, h, key.data, key.len);
     if (g) {
         gql_arena_free(&a);

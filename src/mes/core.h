@@ -20,6 +20,8 @@ typedef struct mes_docs {
 } mes_docs;
 void mes_docs_init(mes_docs *d, size_t entries);
 void mes_docs_free(mes_docs *d);   /* drops the cache's references */
+/* {"errors":[…]} into out (nothing when out is NULL). */
+void mes_write_errors(gql_buf *out, const gql_errors *errs);
 /* The document's prepared form (execution needs it). */
 gql_prepared *mes_doc_prepared(const mes_doc *d);
 
@@ -63,6 +65,22 @@ struct mes {
 
 /* Frees the service (mes.c); the bus is already gone. */
 void mes_free(mes *m);
+
+/* The hash of the core's tables (documents by text, tokens, subscription
+ * groups): FNV-1a, 8 bytes a round. Not for secrets: entries are compared
+ * whole after it. */
+static inline uint64_t mes_hash(const char *s, size_t n, uint64_t seed) {
+    uint64_t h = 1469598103934665603ull ^ seed;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h ^ (uint64_t)n;
+}
 
 /* A deep copy of a JSON value into a (variables that must outlive the
  * caller's buffer). NULL stays NULL. */

@@ -27,19 +27,6 @@ struct mes_doc {
     mes_doc *lru_prev, *lru_next;
 };
 
-static uint64_t text_hash(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;   /* FNV-1a, 8 bytes a round for long texts */
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 1099511628211ull;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h ^ (uint64_t)n;
-}
-
 void mes_docs_init(mes_docs *d, size_t entries) {
     memset(d, 0, sizeof *d);
     size_t size = 16;
@@ -193,7 +180,7 @@ static bool check_limits(const mes_config *cfg, const gql_prepared *p, gql_error
 
 /* ---- the cache ----------------------------------------------------------- */
 
-static void write_errors(gql_buf *out, const gql_errors *errs) {
+void mes_write_errors(gql_buf *out, const gql_errors *errs) {
     if (!out) return;
     gql_buf_puts(out, "{\"errors\":");
     gql_errors_write_json(out, errs);
@@ -202,7 +189,7 @@ static void write_errors(gql_buf *out, const gql_errors *errs) {
 
 mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, mes_doc_error *why) {
     mes_docs *c = &m->docs;
-    uint64_t h = text_hash(text, len);
+    uint64_t h = mes_hash(text, len, 0);
     for (mes_doc *d = c->table[h & (c->table_size - 1)]; d; d = d->chain) {
         const gql_document *doc = d->p->doc;
         if (d->hash == h && doc->source_len == len && memcmp(doc->source, text, len) == 0) {
@@ -233,7 +220,7 @@ mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, 
     if (!p) {
         /* graphql-js's token limit is a syntax error; it is a limit all the same */
         if (syntax && errs.head && strstr(errs.head->message, "tokens. Parsing aborted.")) errs.head->code = "LIMIT_EXCEEDED";
-        write_errors(errors_out, &errs);
+        mes_write_errors(errors_out, &errs);
         if (why) *why = syntax ? MES_DOC_SYNTAX : MES_DOC_INVALID;
         gql_arena_free(&a);
         return NULL;
@@ -268,7 +255,7 @@ int mes_doc_operation_kind(mes_doc *d, const char *op_name, gql_buf *errors_out)
         gql_errors errs;
         gql_errors_init(&errs, &a);
         gql_errors_add_msg(&errs, err);
-        write_errors(errors_out, &errs);
+        mes_write_errors(errors_out, &errs);
     }
     gql_arena_free(&a);
     return kind;

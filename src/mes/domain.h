@@ -14,6 +14,22 @@
  * with one store statement, and each ref takes its slice. The children form
  * a batch of their own, so each level costs one statement however many rows
  * the level above has.
+ *
+ * Decisions where api.md leaves room (kept here so they are found):
+ * - Ids: the rule ^[a-z0-9_]{3,50}$ (then lower-cased) covers ids naming API
+ *   objects: created processes, products, stations, and the operations they
+ *   refer to. Attribute, step and action ids are keys inside their process:
+ *   kept as given, never empty (deploy.c).
+ * - where: `{ _eq: null }` and every other null (a field, `_and`, `_not`,
+ *   `_is_null: null`) is BAD_INPUT; an absent variable leaves its field out
+ *   (graphql-js), so `{ name: { _gt: $unset } }` is an empty comparison:
+ *   true. `_and: []` is true, `_or: []` false. Ids in comparisons are
+ *   lower-cased. Completions and notes refuse a where until issue 4.
+ * - Operation.subOperations is the current routing (archived links left
+ *   out); Query.subOperations lists archived links too, with archivedAt.
+ * - A product's producesSerial is its last process's in routing order
+ *   (through subassemblies), in results and in filters alike.
+ * - limit/offset: negative is BAD_INPUT; a limit over 10,000 is 10,000.
  */
 #ifndef MES_DOMAIN_H
 #define MES_DOMAIN_H

@@ -244,6 +244,9 @@ void net_conn_eof(net_conn *c) {
     c->eof = true;
     if (c->ws_mode) {
         net_conn_close(c, false, "peer closed");
+    } else if (c->head && c->head->state == NET_R_STREAMING) {
+        /* a stream (SSE) has nothing left to read: its client is gone */
+        net_conn_close(c, false, "peer closed");
     } else {
         /* requests already buffered are still parsed and answered (see eof_check) */
     }
@@ -303,7 +306,7 @@ void net_conn_shutdown(net_conn *c) {
         }
         c->stop_parsing = true;
         c->in.len = 0;
-        for (net_req *r = c->head; r; r = r->next) r->close_after = true;
+        if (c->tail) c->tail->close_after = true;
         /* a WebSocket accepted but not yet opened is closed as soon as it opens */
     }
     net_conn_leave(c);

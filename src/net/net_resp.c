@@ -90,7 +90,7 @@ void net_resp_close_after(net_req *r) { r->close_after = true; }
 
 /* Whether the connection closes after this answer. */
 static bool closes(const net_req *r) {
-    return r->close_after || !r->keep_alive || !r->conn || r->conn->draining;
+    return r->close_after || !r->keep_alive || !r->conn || (r->conn->draining && r == r->conn->tail);
 }
 
 /* An answer's head: in a stack buffer, moved to the heap only if it

@@ -143,7 +143,7 @@ static void ready(server *s, net_req *r, uint64_t t0) {
     }
     gql_buf b;
     gql_buf_init(&b);
-    gql_buf_printf(&b, "not ready: %s\n", s->m ? err.message : "no GraphQL service");
+    gql_buf_printf(&b, "not ready: %s\n", err.message);
     server_answer(s, r, SRV_T_HTTP, t0, 503, text_plain, b.data, b.len);
     gql_buf_free(&b);
 }

@@ -119,7 +119,9 @@ typedef struct http_exec {
 static void exec_done(void *user, const mes_result *res) {
     http_exec *x = user;
     int status = res->status == GQL_EXEC_REQUEST_ERROR ? server_request_error_status(x->media) : 200;
-    server_answer(x->s, x->r, SRV_T_HTTP, x->t0, status, media_names[x->media], res->json, res->len);
+    if (x->s->free_deferred) net_resp_send(x->r, status, media_names[x->media], res->json, res->len);   /* a no-op that frees it */
+    else server_answer(x->s, x->r, SRV_T_HTTP, x->t0, status, media_names[x->media], res->json, res->len);
+    server_exec_end(x->s);
     free(x);
 }
 
@@ -185,6 +187,7 @@ void server_http_graphql(server *s, net_req *r) {
         goto out;
     }
     *x = (http_exec){s, r, t0, media};
+    server_exec_begin(s);
     mes_execute(s->m, &who, doc, p.operation_name, p.variables, exec_done, x);
 out:
     if (doc) mes_doc_release(doc);

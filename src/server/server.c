@@ -57,9 +57,7 @@ static void on_request(net_req *r, void *user) {
     server *s = user;
     const char *path = net_req_path(r);
     if (server_is_graphql_path(path)) {
-        if (net_req_is_websocket(r)) {
-            server_ws_upgrade(s, r);
-        }
+        if (net_req_is_websocket(r)) server_ws_upgrade(s, r);
         else if (server_sse_wants(r)) server_sse(s, r);
         else server_http_graphql(s, r);
         return;
@@ -101,10 +99,20 @@ static void listener_done(void *user) {
     server *s = user;
     server_sse_free(s);
     net_server_free(s->net);
+    s->net = NULL;
     void (*done)(void *) = s->shutdown_done;
     void *du = s->shutdown_user;
-    free(s);
+    if (s->execs_pending) s->free_deferred = true;
+    else free(s);
     if (done) done(du);
+}
+
+void server_exec_begin(server *s) { s->execs_pending++; }
+
+bool server_exec_end(server *s) {
+    if (--s->execs_pending || !s->free_deferred) return false;
+    free(s);
+    return true;
 }
 
 void server_shutdown(server *s, void (*done)(void *user), void *user) {

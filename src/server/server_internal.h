@@ -38,7 +38,17 @@ struct server {
     bool shutting_down;
     void (*shutdown_done)(void *user);
     void *shutdown_user;
+    /* GraphQL-over-HTTP executions mes has not answered yet. Past the
+       shutdown deadline the listener may be gone before they are: the
+       server is then freed by the last of them (server_exec_end). */
+    uint32_t execs_pending;
+    bool free_deferred;
 };
+
+/* An execution handed to mes (begin) and its answer (end). end returns
+ * true when it freed the server (shut down meanwhile): touch it no more. */
+void server_exec_begin(server *s);
+bool server_exec_end(server *s);
 
 /* Records one answered request or operation. */
 void server_metric_done(server *s, server_transport t, int status, uint64_t started_us);

@@ -278,6 +278,16 @@ static bool op_run(server *s, sse_op *op, const mes_principal *who, mes_doc *doc
     return true;
 }
 
+/* The answer's head and a first comment: some user agents (Firefox's and
+ * Safari's EventSource) only open a stream once body bytes arrive. */
+static void stream_open(server *s, sse_stream *st, net_req *r) {
+    st->r = r;
+    st->connected_once = true;
+    net_sse_start(r, s->cfg.sse_keepalive_ms);
+    net_sse_comment(r, NULL);
+    net_req_set_on_gone(r, on_stream_gone, st);
+}
+
 static sse_stream *stream_new(server *s, bool single) {
     sse_stream *st = calloc(1, sizeof *st);
     if (!st) return NULL;
@@ -369,10 +379,7 @@ static void connect_stream(server *s, net_req *r, sse_stream *st, uint64_t t0) {
         server_answer_error(s, r, SRV_T_SSE, t0, 409, SRV_MEDIA_JSON, "Stream already open", NULL);
         return;
     }
-    st->r = r;
-    st->connected_once = true;
-    net_sse_start(r, s->cfg.sse_keepalive_ms);
-    net_req_set_on_gone(r, on_stream_gone, st);
+    stream_open(s, st, r);
     if (st->queued.len) net_resp_stream_write(r, st->queued.data, st->queued.len);
     gql_buf_free(&st->queued);
     gql_buf_init(&st->queued);
@@ -516,10 +523,7 @@ static void distinct(server *s, net_req *r, uint64_t t0) {
         server_answer_error(s, r, SRV_T_SSE, t0, 503, SRV_MEDIA_JSON, "Service Unavailable: out of memory", NULL);
         goto out;
     }
-    st->r = r;
-    st->connected_once = true;
-    net_sse_start(r, s->cfg.sse_keepalive_ms);
-    net_req_set_on_gone(r, on_stream_gone, st);
+    stream_open(s, st, r);
     /* Errors before execution are results on the stream (PROTOCOL.md). */
     if (kind < 0 || !op_run(s, op, &who, doc, kind, &p, &errs)) {
         op_next(op, errs.data, errs.len);

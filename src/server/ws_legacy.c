@@ -10,7 +10,10 @@
  * type gets error "Invalid message type!"; a start reusing a running id
  * replaces that operation; stop is answered with complete; a document that
  * does not parse gets error (one error object), while validation and
- * variable errors come as data {"errors":[…]} then complete.
+ * variable errors come as data {"errors":[…]} then complete. A refused
+ * token (connection_init, api.md) gets connection_error, then close 4403
+ * "Forbidden" (the library's server closes with 1011, which says "server
+ * error"; 4403 is what graphql-transport-ws says for the same refusal).
  *
  * Must never: run an operation for a connection without a valid token, or
  * close the socket for a message it can answer (only a refused token, and
@@ -18,8 +21,6 @@
  */
 #include <string.h>
 #include "ws_common.h"
-
-extern const char server_msg_unauthenticated[]; /* TEMP until server.c lands in main */
 
 static void send_message_payload(ws_conn *c, const char *id, size_t id_len, const char *type, const char *message,
                                  const char *code) {

@@ -22,6 +22,16 @@ typedef struct field_def {
     ftype type;
     store_entity object;        /* FT_OBJECT: the nested type; column joins to its key */
 } field_def;
+/* A column starting with '(' is a derived field: an SQL expression in which
+ * '$' stands for the row's alias. */
+
+/* A product's producesSerial is its last process's (api.md); the column
+ * holds a process's own flag. Same walk as store_tree_produces_serial_of. */
+#define PRODUCES_SERIAL_EXPR                                                                        \
+    "(CASE WHEN $.kind = 'PROCESS' THEN $.produces_serial ELSE coalesce(("                         \
+    "WITH RECURSIVE tree(k, op, path) AS (SELECT 0, $.id, '' UNION ALL" STORE_TREE_STEP ")"       \
+    " SELECT o.produces_serial FROM tree t JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS'" \
+    " ORDER BY t.path DESC LIMIT 1), 0) END)"
 typedef struct entity_def {
     const char *table, *key;    /* the key an object field's column refers to */
     const field_def *fields;
@@ -35,7 +45,7 @@ static const field_def operation_fields[] = {
     {"templateID", "template_id", FT_ID, 0},
     {"variantName", "variant_name", FT_STRING, 0},
     {"kind", "kind", FT_ENUM, 0},
-    {"producesSerial", "produces_serial", FT_BOOL, 0},
+    {"producesSerial", PRODUCES_SERIAL_EXPR, FT_BOOL, 0},
     {"seq", "seq", FT_INT, 0},
     {"updatedAt", "updated_at", FT_TIME, 0},
     {"archivedAt", "archived_at", FT_TIME, 0},
@@ -104,6 +114,20 @@ static void add_param(store_sql_filter *out, store_value v) {
     out->params[out->nparams++] = v;
 }
 
+/* The field's SQL for the row aliased `alias`: its column, or its expression. */
+static void field_sql(sbuf *b, const char *alias, const field_def *fd) {
+    if (fd->column[0] != '(') {
+        sbuf_addf(b, "%s.%s", alias, fd->column);
+        return;
+    }
+    for (const char *p = fd->column; *p; p++) {
+        const char *q = strchr(p, '$');
+        if (!q) { sbuf_add(b, p); return; }
+        sbuf_addf(b, "%.*s%s", (int)(q - p), p, alias);
+        p = q;
+    }
+}
+
 static bool kind_fits(ftype t, store_value_kind k) {
     switch (t) {
     case FT_STRING: case FT_ID: case FT_INT_ID: case FT_ENUM: return k == STORE_V_STRING;
@@ -149,7 +173,8 @@ static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const
     if (f->op == STORE_IS_NULL) {
         if (f->nvalues != 1 || !f->values || f->values[0].kind != STORE_V_BOOL)
             return store_set_err(c->err, STORE_EINPUT, "_is_null on \"%s\" takes one Boolean", fd->name);
-        sbuf_addf(b, "%s.%s IS %sNULL", alias, fd->column, f->values[0].i ? "" : "NOT ");
+        field_sql(b, alias, fd);
+        sbuf_addf(b, " IS %sNULL", f->values[0].i ? "" : "NOT ");
         return STORE_OK;
     }
     bool list = f->op == STORE_IN || f->op == STORE_NIN;
@@ -161,7 +186,8 @@ static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const
     }
     if (list) {
         if (f->nvalues == 0) { sbuf_add(b, f->op == STORE_IN ? "1 = 0" : "1 = 1"); return STORE_OK; }
-        sbuf_addf(b, "%s.%s %sIN (", alias, fd->column, f->op == STORE_NIN ? "NOT " : "");
+        field_sql(b, alias, fd);
+        sbuf_addf(b, " %sIN (", f->op == STORE_NIN ? "NOT " : "");
         for (size_t i = 0; i < f->nvalues; i++) {
             sbuf_add(b, i ? ", ?" : "?");
             add_param(c->out, param_for(fd->type, f->values[i]));
@@ -169,7 +195,8 @@ static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const
         sbuf_add(b, ")");
         return STORE_OK;
     }
-    sbuf_addf(b, "%s.%s %s ?", alias, fd->column, sym[f->op]);
+    field_sql(b, alias, fd);
+    sbuf_addf(b, " %s ?", sym[f->op]);
     add_param(c->out, param_for(fd->type, f->values[0]));
     return STORE_OK;
 }

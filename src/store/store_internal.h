@@ -125,6 +125,15 @@ void sbuf_add(sbuf *b, const char *s);
 void sbuf_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_free(sbuf *b);
 
+/* The recursive step of a walk down operations' trees, tree(k, op, path):
+ * path is the zero-padded positions from the root, so ordering by it is
+ * routing order and the greatest path is the last process. The depth guard
+ * only matters if a cycle ever got in. */
+#define STORE_TREE_STEP                                                                     \
+    " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"          \
+    " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
+    " WHERE length(t.path) < 9 * 64"
+
 /* ---- filters compiled to SQL ---- */
 typedef struct store_sql_filter {
     sbuf sql;                     /* a boolean SQL expression over alias t0 */

@@ -191,18 +191,14 @@ int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_a
                     &out->count, &out->first, err);
 }
 
-/* The tree walk carries a path of zero-padded positions, so sorting by it
- * is routing order; an attribute reached twice counts once, at its first
- * place. The depth guard only matters if a cycle ever got in. */
+/* The tree walk (STORE_TREE_STEP): an attribute reached twice counts once,
+ * at its first place. */
 int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
                         store_err *err) {
     return children(s,
                     "WITH RECURSIVE tree(k, op, path) AS ("
                     " SELECT j.key, j.value, '' FROM json_each(?) j"
-                    " UNION ALL"
-                    " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"
-                    " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"
-                    " WHERE length(t.path) < 9 * 64)"
+                    " UNION ALL" STORE_TREE_STEP ")"
                     " SELECT t.k, c.operation_id, c.id, c.name, c.part_number,"
                     " min(t.path || printf('%08d', c.position)) AS ord"
                     " FROM tree t JOIN consumed_serial_attrs c ON c.operation_id = t.op"
@@ -218,10 +214,7 @@ int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n,
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "WITH RECURSIVE tree(k, op, path) AS ("
                                 " SELECT j.key, j.value, '' FROM json_each(?) j"
-                                " UNION ALL"
-                                " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"
-                                " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"
-                                " WHERE length(t.path) < 9 * 64)"
+                                " UNION ALL" STORE_TREE_STEP ")"
                                 " SELECT t.k, o.produces_serial, max(t.path) FROM tree t"
                                 " JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS' GROUP BY t.k",
                                 err);

@@ -254,3 +254,25 @@ test('many subscribers on one socket all get the event', async () => {
     await client.dispose();
   }
 });
+
+test('the client`s keepAlive pings are answered with pongs', async () => {
+  let pongs = 0;
+  let gotTwo;
+  const two = new Promise((r) => (gotTwo = r));
+  const client = wsClient(srv, {
+    keepAlive: 50,
+    on: {
+      pong: (received) => {
+        if (received && ++pongs === 2) gotTwo();
+      },
+    },
+  });
+  try {
+    const sub = wsSubscription(client, { query: 'subscription { operationsStream { id } }' });
+    await within(two, 5000, 'two pongs');
+    assert.equal(sub.error, undefined, 'the subscription lives on');
+    sub.dispose();
+  } finally {
+    await client.dispose();
+  }
+});

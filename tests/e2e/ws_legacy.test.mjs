@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import {
-  rawSocket, legacyClient, legacySubscription, deployProcess, uid, within, delay, graphqlJsErrors,
+  rawSocket, legacyClient, legacySubscription, deployProcess, uid, within, delay, graphqlJsErrors, bigFeed,
 } from './lib/ws.mjs';
 
 const KA_MS = 200;
@@ -256,5 +256,20 @@ test('a second connection_init is acknowledged again', async () => {
   s.send({ type: 'connection_init', payload: { token: srv.adminToken } });
   assert.deepEqual(await nextNonKa(s), { type: 'connection_ack' });
   await delay(10);
+  s.close();
+});
+
+test('a subscriber that does not read is ended with an error message; the socket serves on', async () => {
+  const feed = await bigFeed(srv);
+  const s = await initedSocket();
+  s.ws._socket.pause();
+  s.send({ id: 'big', type: 'start', payload: feed });
+  await delay(1000);
+  s.ws._socket.resume();
+  let m;
+  while ((m = await s.next(10000)).type === 'data' || m.type === 'ka');
+  assert.deepEqual(m, { id: 'big', type: 'error', payload: { message: 'subscriber too slow; resume with afterSeq' } });
+  s.send({ id: 'big', type: 'start', payload: { query: '{ __typename }' } });
+  assert.equal((await nextNonKa(s)).type, 'data');
   s.close();
 });

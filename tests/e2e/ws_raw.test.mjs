@@ -6,11 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer } from './lib/server.mjs';
-import { rawSocket, ackedSocket, deployProcess, uid, within, graphqlJsErrors } from './lib/ws.mjs';
+import {
+  rawSocket, ackedSocket, deployProcess, uid, within, delay, graphqlJsErrors, createToken, revokeToken, bigFeed,
+} from './lib/ws.mjs';
 
 let srv;
 before(async () => {
-  srv = await startServer({ demo: true, args: ['--ws-init-timeout-ms', '400', '--max-subs-per-conn', '3'] });
+  srv = await startServer({ demo: true, args: ['--ws-init-timeout-ms', '400', '--max-subs-per-conn', '3', '--token-cache-ms', '100'] });
 });
 after(async () => {
   await srv?.stop();
@@ -376,4 +378,168 @@ test('closing the socket ends its subscriptions (metrics follow; the server keep
   for (let i = 0; i < 50 && (open = await openSubscriptions()) !== base; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(open, base, 'every subscription of the closed sockets ended');
   await healthy();
+});
+
+async function metric(name, labels) {
+  const text = await fetch(`${srv.url}/metrics`).then((r) => r.text());
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+test('operations of both protocols are counted by transport and status class', async () => {
+  const ok = 'transport="graphql-transport-ws",status="2xx"';
+  const bad = 'transport="graphql-transport-ws",status="4xx"';
+  const legacyOk = 'transport="graphql-ws",status="2xx"';
+  const [ok0, bad0, legacy0] = [await metric('mesd_requests_total', ok), await metric('mesd_requests_total', bad),
+    await metric('mesd_requests_total', legacyOk)];
+  const s = await ackedSocket(srv);
+  s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
+  s.send({ id: '2', type: 'subscribe', payload: { query: '{ nope }' } });
+  s.send({ id: '3', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  s.send({ id: '4', type: 'subscribe', payload: { query: '{ __typename }' } });
+  while ((await s.next()).id !== '4');
+  assert.equal(await metric('mesd_requests_total', ok), ok0 + 3, 'a query, a subscription started, another query');
+  assert.equal(await metric('mesd_requests_total', bad), bad0 + 1, 'the validation error');
+  s.close();
+  const l = rawSocket(srv.wsUrl, ['graphql-ws']);
+  await l.opened;
+  l.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+  l.send({ id: 'a', type: 'start', payload: { query: '{ __typename }' } });
+  while ((await l.next()).type !== 'complete');
+  assert.equal(await metric('mesd_requests_total', legacyOk), legacy0 + 1);
+  l.close();
+});
+
+test('a token revoked while its socket is open: the next subscribe closes 4403 (legacy: an error)', async () => {
+  const token = createToken(srv, 'erp');
+  const s = await ackedSocket(srv, token);
+  const l = rawSocket(srv.wsUrl, ['graphql-ws']);
+  await l.opened;
+  l.send({ type: 'connection_init', payload: { token } });
+  assert.equal((await l.next()).type, 'connection_ack');
+  s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).type, 'next');
+  revokeToken(srv, token);
+  await delay(300); // the server trusts a verified token for --token-cache-ms (100)
+  s.send({ id: '2', type: 'subscribe', payload: { query: '{ __typename }' } });
+  assert.equal((await s.next()).type, 'complete', 'the answer to 1');
+  await expectClose(s, 4403, 'Forbidden');
+  l.send({ id: 'x', type: 'start', payload: { query: '{ __typename }' } });
+  let m;
+  while ((m = await l.next()).type === 'ka');
+  assert.equal(m.type, 'error');
+  assert.equal(m.id, 'x');
+  assert.equal(m.payload.extensions.code, 'UNAUTHENTICATED');
+  l.close();
+});
+
+test('a subscriber that does not read is ended with an error message, and its socket serves on', async () => {
+  const feed = await bigFeed(srv);
+  const s = await ackedSocket(srv);
+  s.ws._socket.pause(); // stop reading: what the server sends piles up
+  s.send({ id: 'big', type: 'subscribe', payload: feed });
+  await delay(1000);
+  s.ws._socket.resume();
+  let nexts = 0;
+  let m;
+  while ((m = await s.next(10000)).type === 'next') nexts++;
+  assert.deepEqual(m, { id: 'big', type: 'error', payload: [{ message: 'subscriber too slow; resume with afterSeq' }] });
+  assert.ok(nexts < 20, `ended before the end of the replay (${nexts} events sent)`);
+  s.send({ id: 'big', type: 'subscribe', payload: { query: '{ __typename }' } }); // the id is free again
+  assert.equal((await s.next()).type, 'next');
+  assert.equal((await s.next()).type, 'complete');
+  s.close();
+});
+
+// A small deterministic generator of hostile messages: every protocol's
+// types with members of every JSON kind, for both subprotocols.
+function* hostileMessages(seed) {
+  let x = seed;
+  const rnd = (n) => ((x = (x * 1103515245 + 12345) & 0x7fffffff) % n);
+  const values = [null, true, 0, -1, 1.5, '', 'x', '1', [], [1, 'a'], {}, { query: '{ __typename }' }, 'é\u0000'];
+  const types = ['connection_init', 'ping', 'pong', 'subscribe', 'complete', 'start', 'stop', 'connection_terminate',
+    'next', 'error', 'data', 'ka', 'connection_ack', '', 'nope'];
+  const queries = ['{ __typename }', '{', 'subscription { operationsStream { id } }', 'mutation { nope }',
+    'query ($a: Int!) { operations(limit: $a) { id } }', '{ operations { id } } query B { __typename }'];
+  for (;;) {
+    const m = {};
+    if (rnd(8)) m.type = types[rnd(types.length)];
+    else m.type = values[rnd(values.length)];
+    if (rnd(3)) m.id = rnd(4) ? String(rnd(3)) : values[rnd(values.length)];
+    const r = rnd(5);
+    if (r === 0) m.payload = values[rnd(values.length)];
+    else if (r < 4) {
+      m.payload = { query: rnd(6) ? queries[rnd(queries.length)] : values[rnd(values.length)] };
+      if (rnd(2)) m.payload.variables = rnd(2) ? { a: values[rnd(values.length)] } : values[rnd(values.length)];
+      if (rnd(3) === 0) m.payload.operationName = values[rnd(values.length)];
+      if (rnd(3) === 0) m.payload.token = srv.adminToken;
+    }
+    yield rnd(20) ? JSON.stringify(m) : JSON.stringify(m).slice(0, rnd(10) + 1);
+  }
+}
+
+test('hostile message sequences on both subprotocols never hurt the server', async () => {
+  const gen = hostileMessages(20261127);
+  for (let round = 0; round < 30; round++) {
+    const protocol = round % 2 ? 'graphql-ws' : 'graphql-transport-ws';
+    const s = rawSocket(srv.wsUrl, [protocol]);
+    await s.opened;
+    if (round % 3) s.send({ type: 'connection_init', payload: { token: srv.adminToken } });
+    for (let i = 0; i < 25; i++) s.send(gen.next().value);
+    const end = await Promise.race([s.closed, delay(150).then(() => null)]);
+    if (!end) {
+      s.close();
+      await s.closed;
+    } else {
+      assert.ok(end.code === 1000 || (end.code >= 4400 && end.code < 4500), `close ${end.code} ${end.reason}`);
+    }
+  }
+  await healthy();
+});
+
+const MUTATION = 'mutation ($input: ProcessCreateInput!) { processCreate(input: $input) }';
+
+test('a socket gone while its mutations wait for the commit: they commit, nothing breaks', async () => {
+  const ids = [];
+  for (let round = 0; round < 3; round++) {
+    const s = await ackedSocket(srv);
+    for (let i = 0; i < 3; i++) { // the cap of this server: 3 operations in flight
+      const id = uid('gone');
+      ids.push(id);
+      s.send({ id: String(i), type: 'subscribe', payload: { query: MUTATION, variables: { input: { process: { id, name: 'gone' } } } } });
+    }
+    s.send({ id: '2', type: 'complete' }); // one of them completed by the client first
+    s.close(); // the close handshake ends before the commit
+    await s.closed;
+  }
+  await delay(200);
+  const r = await srv.gql('query ($ids: [ID!]) { operations(where: { id: { _in: $ids } }) { id } }', { ids });
+  assert.equal(r.data.operations.length, ids.length, 'every mutation was committed');
+  await healthy();
+});
+
+test('SIGTERM with mutations in flight over a socket: mesd exits cleanly', async () => {
+  const own = await startServer({ demo: true });
+  const s = await ackedSocket(own);
+  for (let i = 0; i < 20; i++)
+    s.send({ id: String(i), type: 'subscribe', payload: { query: MUTATION, variables: { input: { process: { id: uid('term'), name: 'x' } } } } });
+  assert.deepEqual(await own.stop(), { code: 0, signal: null });
+});
+
+test('on SIGTERM every socket, subscribed or not, of either protocol closes with 1001 and mesd exits cleanly', async () => {
+  const own = await startServer({ demo: true });
+  const a = await ackedSocket(own);
+  a.send({ id: 'a', type: 'subscribe', payload: { query: 'subscription { operationsStream { id } }' } });
+  a.send({ id: 'q', type: 'subscribe', payload: { query: '{ __typename }' } });
+  await a.next();
+  const idle = rawSocket(own.wsUrl);
+  await idle.opened;
+  const legacy = rawSocket(own.wsUrl, ['graphql-ws']);
+  await legacy.opened;
+  legacy.send({ type: 'connection_init', payload: { token: own.adminToken } });
+  legacy.send({ id: '1', type: 'start', payload: { query: 'subscription { subOperationsStream { subId } }' } });
+  assert.equal((await legacy.next()).type, 'connection_ack');
+  const exit = own.stop();
+  for (const s of [a, idle, legacy]) assert.equal((await within(s.closed, 5000, 'the 1001 close')).code, 1001);
+  assert.deepEqual(await exit, { code: 0, signal: null });
 });

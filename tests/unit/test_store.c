@@ -412,7 +412,8 @@ static void filters(void **state) {
     CMP(isnull, "externalId", STORE_IS_NULL, {STORE_V_BOOL, NULL, 1});
     assert_string_equal(op_ids(s, &isnull, &a), "p_three");
     CMP(serial, "producesSerial", STORE_EQ, {STORE_V_BOOL, NULL, 1});
-    assert_string_equal(op_ids(s, &serial, &a), "p_two");
+    /* api.md: a product's producesSerial is its last process's (p_two ends prod_1, and sub_1 through it) */
+    assert_string_equal(op_ids(s, &serial, &a), "p_two,prod_1,sub_1");
     CMP(seq_gt, "seq", STORE_GT, {STORE_V_INT, NULL, 3});
     assert_string_equal(op_ids(s, &seq_gt, &a), "prod_1,sub_1");
     CMP(neq, "name", STORE_NEQ, STR("Bike"));
@@ -589,6 +590,16 @@ static void children_one_statement_per_level(void **state) {
     static const bool ps_want[7] = {false, true, true, true, false, false, false};
     for (size_t i = 0; i < 7; i++)
         if (ps[i] != ps_want[i]) fail_msg("producesSerial of %s", ps_ids[i]);
+    /* the filter derives it the same way */
+    store_value yes = {STORE_V_BOOL, NULL, 1};
+    store_filter produces = {STORE_F_CMP, "producesSerial", STORE_EQ, &yes, 1, NULL, 0};
+    assert_string_equal(op_ids(s, &produces, &a), "p_two,prod_1,sub_1");
+    store_filter *pk2[] = {&produces};
+    store_filter sub_produces = {STORE_F_OBJECT, "sub", 0, NULL, 0, pk2, 1};
+    store_sub_operation *sl;
+    size_t sn;
+    assert_int_equal(store_sub_operations_list(s, &sub_produces, -1, 0, &a, &sl, &sn, &err), 0);
+    assert_int_equal(sn, 3);   /* prod_1 -> p_two, sub_1 -> prod_1, prod_rev -> p_two */
 
     store_station *stl;
     size_t n;

@@ -239,12 +239,36 @@ export function graphqlJsErrors(query) {
   return validate(sdlSchema, doc).map((e) => e.toJSON());
 }
 
+const bin = process.env.MESD_BIN ?? new URL('../../../build/mesd', import.meta.url).pathname;
+
 // A token of a role, made with `mesd token create` on the running server's
 // database (the server reads tokens from it).
 export function createToken(srv, role) {
-  const bin = process.env.MESD_BIN ?? new URL('../../../build/mesd', import.meta.url).pathname;
   const out = execFileSync(bin, ['token', 'create', '--role', role, '--name', `e2e ${role}`, '--db', `sqlite:${srv.dbPath}`], {
     encoding: 'utf8',
   });
   return out.trim().split('\n').pop().trim();
+}
+
+// Revokes a token (`mesd token revoke <id>`, the id being the middle part of
+// mesd_<id>_<secret>) on the running server's database.
+export function revokeToken(srv, token) {
+  execFileSync(bin, ['token', 'revoke', token.split('_')[1], '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' });
+}
+
+// Makes a feed too big for a client that does not read: `count` processes
+// whose events weigh ~2 MB each under `query` (a 20 KB name under 99
+// aliases), more than the kernel's socket buffers and the bus's 4 MiB of
+// unsent bytes. Returns the subscription and the afterSeq that replays them.
+export async function bigFeed(srv, count = 20) {
+  const name = 'n'.repeat(20000);
+  const first = uid('big');
+  await deployProcess(srv, first, { name: `${name}0` });
+  const r = await srv.gql('query ($id: ID!) { operation(id: $id) { seq } }', { id: first });
+  for (let i = 1; i < count; i++) await deployProcess(srv, uid('big'), { name: `${name}${i}` });
+  const aliases = Array.from({ length: 99 }, (_, i) => `a${i}: name`).join(' ');
+  return {
+    query: `subscription ($n: Int) { operationsStream(afterSeq: $n) { seq name ${aliases} } }`,
+    variables: { n: r.data.operation.seq - 1 },
+  };
 }
