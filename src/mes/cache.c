@@ -138,7 +138,9 @@ static void make_key(mes_answers *c, mes_doc *doc, const mes_principal *who, con
                      const gql_val *variables) {
     gql_buf *k = &c->key;
     k->len = 0;
-    gql_buf_printf(k, "%d\x1f%s\x1f", (int)who->role, who->station_id);
+    /* no principal (mes_may refuses it everything) is a key of its own */
+    if (who) gql_buf_printf(k, "%d\x1f%s\x1f", (int)who->role, who->station_id);
+    else gql_buf_puts(k, "-\x1f\x1f");
     if (op_name) gql_buf_puts(k, op_name);
     else gql_buf_putc(k, '\x1e');   /* no name apart from the name "" */
     gql_buf_putc(k, '\x1f');

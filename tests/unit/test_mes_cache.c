@@ -192,6 +192,10 @@ static void keys(void **state) {
     assert_int_equal(metrics(&t).query_cache_misses, 3);   /* role, then station */
     run_as(&t, &op1b, Q_OPS, NULL, NULL, &a);   /* another token, same role and station */
     assert_int_equal(metrics(&t).query_cache_hits, 1);
+    run_as(&t, NULL, Q_OPS, NULL, NULL, &a);    /* no principal: an entry of its own */
+    assert_int_equal(metrics(&t).query_cache_misses, 4);
+    run_as(&t, NULL, Q_OPS, NULL, NULL, &a);
+    assert_int_equal(metrics(&t).query_cache_hits, 2);
 
     const char *q_var = "query Q($id: ID!) { operation(id: $id) { id name } } query R { __typename }";
     run_as(&t, &test_admin, q_var, "Q", "{\"id\": \"p_1\"}", &a);
@@ -200,20 +204,20 @@ static void keys(void **state) {
     assert_string_equal(a.json, "{\"data\":{\"operation\":{\"id\":\"p_2\",\"name\":\"Two\"}}}");
     run_as(&t, &test_admin, q_var, "R", NULL, &a);
     assert_string_equal(a.json, "{\"data\":{\"__typename\":\"Query\"}}");
-    assert_int_equal(metrics(&t).query_cache_misses, 6);
+    assert_int_equal(metrics(&t).query_cache_misses, 7);
     run_as(&t, &test_admin, q_var, "Q", "{\"id\": \"p_1\"}", &a);
     assert_string_equal(a.json, "{\"data\":{\"operation\":{\"id\":\"p_1\",\"name\":\"One\"}}}");
-    assert_int_equal(metrics(&t).query_cache_hits, 2);
+    assert_int_equal(metrics(&t).query_cache_hits, 3);
 
     /* the members' order does not matter; a member more does */
     const char *q_two = "query($a: ID!, $b: Int) { operation(id: $a) { id } operations(limit: $b) { id } }";
     run_as(&t, &test_admin, q_two, NULL, "{\"a\": \"p_1\", \"b\": 1}", &a);
     run_as(&t, &test_admin, q_two, NULL, "{\"b\": 1, \"a\": \"p_1\"}", &a);
-    assert_int_equal(metrics(&t).query_cache_hits, 3);
+    assert_int_equal(metrics(&t).query_cache_hits, 4);
     run_as(&t, &test_admin, q_two, NULL, "{\"b\": 1, \"a\": \"p_1\", \"c\": null}", &a);
     run_as(&t, &test_admin, q_two, NULL, "{\"b\": 2, \"a\": \"p_1\"}", &a);
     assert_string_equal(a.json, "{\"data\":{\"operation\":{\"id\":\"p_1\"},\"operations\":[{\"id\":\"p_1\"},{\"id\":\"p_2\"}]}}");
-    assert_int_equal(metrics(&t).query_cache_hits, 3);
+    assert_int_equal(metrics(&t).query_cache_hits, 4);
     free(a.json);
     test_mes_close(&t);
 }
