@@ -52,3 +52,25 @@ test('variables keep answers apart', async () => {
     assert.deepEqual(await data(q, { id: 'var_b' }), { operation: { id: 'var_b', name: 'B' } });
   }
 });
+
+async function metric(server, name) {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `${name} in /metrics`);
+  return Number(line.split(' ')[1]);
+}
+
+test('--query-cache-entries 0 turns the cache off; the default answers repeats from it', async () => {
+  const off = await startServer({ args: ['--query-cache-entries', '0'] });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await off.gql('{ __typename }')).data.__typename, 'Query');
+    assert.equal(await metric(off, 'mesd_query_cache_hits_total'), 0);
+    assert.equal(await metric(off, 'mesd_query_cache_misses_total'), 3);
+  } finally {
+    assert.deepEqual(await off.stop(), { code: 0, signal: null });
+  }
+  const hits = await metric(srv, 'mesd_query_cache_hits_total');
+  await data('{ __typename }');
+  await data('{ __typename }');
+  assert.ok(await metric(srv, 'mesd_query_cache_hits_total') >= hits + 1);
+});
