@@ -46,6 +46,8 @@ static void usage(FILE *out) {
           "  --legacy-ka-ms N          legacy graphql-ws: keep-alive period (10000)\n"
           "  --sse-keepalive-ms N      SSE keep-alive comment period (12000)\n"
           "  --token-cache-ms N        how long a verified token is trusted (1000)\n"
+          "  --query-cache-entries N   query answers kept until the next commit (4096; 0: no cache)\n"
+          "  --query-cache-bytes N     bytes those answers may hold (67108864)\n"
           "\n"
           "Every flag also reads MESD_<FLAG> from the environment (--max-body-bytes: MESD_MAX_BODY_BYTES).\n",
           out);
@@ -54,7 +56,7 @@ static void usage(FILE *out) {
 enum {
     F_LISTEN, F_DB, F_DEMO, F_LOG_LEVEL, F_MAX_BODY, F_MAX_HEADER, F_MAX_WS_MSG, F_MAX_OUTPUT, F_MAX_CONNS,
     F_MAX_SUBS, F_MAX_DEPTH, F_MAX_ALIASES, F_HEADER_TO, F_IDLE_TO, F_SHUTDOWN_TO, F_WS_INIT_TO, F_LEGACY_KA,
-    F_SSE_KA, F_TOKEN_CACHE, F_HELP, F_COUNT
+    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HELP, F_COUNT
 };
 
 static bool parse_u64(const char *flag, const char *v, uint64_t max, uint64_t *out) {
@@ -176,6 +178,7 @@ int cmd_serve(int argc, char **argv) {
         [F_SHUTDOWN_TO] = FLAG("shutdown-timeout-ms", true), [F_WS_INIT_TO] = FLAG("ws-init-timeout-ms", true),
         [F_LEGACY_KA] = FLAG("legacy-ka-ms", true),  [F_SSE_KA] = FLAG("sse-keepalive-ms", true),
         [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
+        [F_QCACHE_ENTRIES] = FLAG("query-cache-entries", true), [F_QCACHE_BYTES] = FLAG("query-cache-bytes", true),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
@@ -222,6 +225,8 @@ int cmd_serve(int argc, char **argv) {
         {F_LEGACY_KA, &cfg.legacy_ka_ms, sizeof(uint32_t), UINT32_MAX},
         {F_SSE_KA, &cfg.sse_keepalive_ms, sizeof(uint32_t), UINT32_MAX},
         {F_TOKEN_CACHE, &mcfg.token_cache_ms, sizeof(uint32_t), UINT32_MAX},
+        {F_QCACHE_ENTRIES, &mcfg.query_cache_entries, sizeof mcfg.query_cache_entries, 1ull << 24},
+        {F_QCACHE_BYTES, &mcfg.query_cache_bytes, sizeof mcfg.query_cache_bytes, 1ull << 34},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         const cli_flag *fl = &f[nums[i].flag];

@@ -5,9 +5,10 @@
 // (before: with no subscriber) to get the memory per idle subscriber; then
 // sends one processCreate over HTTP and measures, for every subscriber, the
 // time from the mutation's send until its `next` arrived (one monotonic clock
-// for all processes on this machine). Prints one line of JSON.
+// for all processes on this machine). Prints one line of JSON. With
+// FANOUT_PERF=FILE, perf records the whole machine while the event goes out.
 // Usage: node fanout.mjs '{"ws":…,"http":…,"token":…,"n":10000,"procs":4,"pid":PID,"label":"mesd"}'
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { processInput, PROCESS_CREATE, gqlPost } from '../http/data.mjs';
 
@@ -58,6 +59,12 @@ log(`server RSS ${rssBefore} KiB before, ${rssAfter} KiB with ${subscribed} idle
 // one mutation; every subscriber's `next` is timed from its send
 const all = fromAll(workers, 'all', 60000).catch((e) => log(e.message));
 const input = { ...processInput(900), id: 'fanout_proc_900', name: 'Fanout probe' };
+if (process.env.FANOUT_PERF) {
+  // profile the whole machine over the event's delivery (perf cannot attach to a pid here)
+  spawn('perf', ['record', '-e', 'cpu-clock', '-F', '1999', '-a', '-g', '-o', process.env.FANOUT_PERF, '--', 'sleep', '3'],
+    { stdio: 'ignore' });
+  await sleep(300);
+}
 const sent = now();
 await gqlPost(cfg.http, cfg.token, PROCESS_CREATE, { input: { process: input } });
 const answered = now();

@@ -13,7 +13,7 @@ machine_info() {
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM"
   echo "- kernel: $(uname -sr); node $(node --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- other load: ${QUIET_NOTE:-not measured}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- mesd: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$BENCH_ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)'), Release build ($BUILD)"
+  echo "- mesd: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$BENCH_ROOT" diff --quiet HEAD -- src CMakeLists.txt 2>/dev/null || echo ' (with uncommitted source changes)'), Release build ($BUILD)"
 }
 
 # Percent of the machine's CPU time idle over the next 2 seconds.

@@ -5,6 +5,8 @@
 # an admin token, then runs wrk (POST JSON bodies, token header) for
 #   A: { __typename }
 #   B: { operations { id externalId name updatedAt consumedSerials { id name externalId } } }
+# (B twice on mesd: as configured, i.e. from the response cache after the
+# first answer, and with the cache off, which executes every request)
 # against mesd and against the baseline (graphql-js 16 + graphql-http on
 # node:http, the same SDL, the same 100 operations from memory). Prints req/s
 # and latency, writes bench/http/results.md and the HTTP section of bench/RESULTS.md.
@@ -61,6 +63,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = mesd ]; then
   bench mesd "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$Q_TYPENAME" typename
   bench mesd "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$Q_OPS" operations
   MESD_RSS=$(rss_kib "$MESD_PID")
+  stop_pid "$MESD_PID"
+  # the same query with the response cache off: what executing it costs
+  # (repeated identical queries are otherwise answered from the cache)
+  mkdir -p "$TMP/mesd-nocache"
+  mesd_start "$TMP/mesd-nocache" "$PORT" --query-cache-entries 0
+  node "$HERE/deploy.mjs" "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$OPS" >&2
+  bench mesd-nocache "http://127.0.0.1:$PORT/graphql" "$TOKEN" "$Q_OPS" operations
   stop_pid "$MESD_PID"
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = net ]; then

@@ -17,6 +17,7 @@ typedef struct mes_docs {
     size_t table_size;        /* a power of two */
     size_t count;             /* documents in the cache */
     mes_doc *lru_head, *lru_tail;   /* most recently used first */
+    uint64_t next_serial;
 } mes_docs;
 void mes_docs_init(mes_docs *d, size_t entries);
 void mes_docs_free(mes_docs *d);   /* drops the cache's references */
@@ -24,6 +25,33 @@ void mes_docs_free(mes_docs *d);   /* drops the cache's references */
 void mes_write_errors(gql_buf *out, const gql_errors *errs);
 /* The document's prepared form (execution needs it). */
 gql_prepared *mes_doc_prepared(const mes_doc *d);
+/* A number no other document of this service has had or will have (an
+ * address can be reused once a document is freed). */
+uint64_t mes_doc_serial(const mes_doc *d);
+
+/* ---- query answers (cache.c) ---- */
+typedef struct mes_answer mes_answer;   /* one cached answer */
+typedef struct mes_answers {
+    mes_answer **table;       /* hash chains, by key hash */
+    size_t table_size;        /* a power of two; 0: the cache is off */
+    size_t count, bytes;
+    mes_answer *lru_head, *lru_tail;   /* most recently used first */
+    uint64_t commits;         /* store_commit_count when the entries were made */
+    gql_buf key;              /* the key being looked up (no callback runs between get and put) */
+    uint64_t key_hash, key_doc, key_commits;
+    uint64_t hits, misses, flushes;
+} mes_answers;
+void mes_answers_init(mes_answers *c, size_t entries);
+void mes_answers_free(mes_answers *c);
+/* The cached answer of this query, pinned until mes_answer_unpin, or NULL
+ * (a miss: the key is kept for mes_answers_put). */
+mes_answer *mes_answers_get(mes *m, mes_doc *doc, const mes_principal *who, const char *op_name,
+                            const gql_val *variables);
+const char *mes_answer_json(const mes_answer *e, size_t *len);
+void mes_answer_unpin(mes *m, mes_answer *e);
+/* Keeps the answer of the query the last mes_answers_get missed (unless a
+ * commit came since, or it breaks a bound). */
+void mes_answers_put(mes *m, const char *json, size_t len);
 
 /* ---- tokens (auth.c) ---- */
 typedef struct mes_auth_entry mes_auth_entry;
@@ -48,6 +76,7 @@ struct mes {
     gql_schema *schema;
     mes_plan_fn *planners;    /* by Mutation field index */
     mes_docs docs;
+    mes_answers answers;
     mes_auth auth;
     mes_bus *bus;
     /* one arena and output buffer reused by queries (they finish inside

@@ -22,6 +22,7 @@
 struct mes_doc {
     uint32_t refs;
     uint64_t hash;
+    uint64_t serial;          /* never reused: names the document in the answer cache */
     gql_prepared *p;          /* its document holds the text (the cache key) */
     mes_doc *chain;           /* next in the hash bucket */
     mes_doc *lru_prev, *lru_next;
@@ -37,6 +38,7 @@ void mes_docs_init(mes_docs *d, size_t entries) {
 }
 
 gql_prepared *mes_doc_prepared(const mes_doc *d) { return d->p; }
+uint64_t mes_doc_serial(const mes_doc *d) { return d->serial; }
 
 void mes_doc_retain(mes_doc *d) { d->refs++; }
 
@@ -230,6 +232,7 @@ mes_doc *mes_doc_get(mes *m, const char *text, size_t len, gql_buf *errors_out, 
     if (!d) abort();
     d->p = p;
     d->hash = h;
+    d->serial = ++c->next_serial;
     d->refs = 1;
     if (why) *why = MES_DOC_OK;
     if (m->cfg.doc_cache_entries == 0) return d;

@@ -2,7 +2,8 @@
  * exec.c: running queries and mutations (mes_execute), and the two-pass
  * mutation of mes_internal.h.
  *
- * A query runs at once, in an arena the service reuses. A mutation is
+ * A query runs at once, in an arena the service reuses, unless the answer
+ * cache (cache.c) has its answer. A mutation is
  * planned on the loop (each root field's planner turns its coerced
  * arguments into a write), its writes run as ONE store job on the writer
  * thread (each in its own savepoint, in root field order), and after the
@@ -153,7 +154,8 @@ static int run_writes(store_tx *tx, void *arg, store_err *err) {
             w->ran = true;
             if (e.code != STORE_OK) {
                 if (store_tx_rollback(tx, &sp, err)) return err->code;
-                mes_write_fail_store(w, &e);
+                /* a run that refused with its own code (ORDER_LOCKED, MISSING_SERIAL, …) keeps it */
+                if (!w->code) mes_write_fail_store(w, &e);
             } else if (store_tx_release(tx, err)) {
                 return err->code;
             }
@@ -251,8 +253,17 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
         run_mutation(m, r);
         return;
     }
-    /* a query (or a request error execution reports): at once, in the
-       reused arena and buffer unless a query is already running in them */
+    /* a query: from the answer cache when it holds one */
+    mes_answer *hit = op && op->operation == GQL_OP_QUERY ? mes_answers_get(m, doc, who, op_name, variables) : NULL;
+    if (hit) {
+        mes_result res = {.status = GQL_EXEC_OK};
+        res.json = mes_answer_json(hit, &res.len);
+        done(user, &res);
+        mes_answer_unpin(m, hit);
+        return;
+    }
+    /* (or a request error execution reports): at once, in the reused arena
+       and buffer unless a query is already running in them */
     gql_arena own_arena, *a = &m->query_arena;
     gql_buf own_out, *out = &m->query_out;
     bool reused = !m->query_arena_busy;
@@ -266,6 +277,8 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
     gql_exec_request req = {.doc = p, .operation_name = op_name, .variables = variables, .context = &ctx, .arena = a};
     out->len = 0;
     gql_exec_status st = gql_execute(&req, out);
+    /* kept before done runs: done may run another query, which takes the key */
+    if (st == GQL_EXEC_OK && op && op->operation == GQL_OP_QUERY) mes_answers_put(m, out->data, out->len);
     mes_result res = {.status = st, .json = out->data, .len = out->len};
     done(user, &res);
     if (reused) {

@@ -4,7 +4,8 @@
  * mes_open builds the schema from the embedded SDL, lets the domain bind its
  * resolvers, scalars and mutation planners, and connects the event bus to
  * the store. Everything else lives in its own file: docs.c (documents),
- * exec.c (queries and mutations), auth.c (tokens), bus.c (subscriptions).
+ * exec.c (queries and mutations), cache.c (query answers), auth.c (tokens),
+ * bus.c (subscriptions).
  *
  * Must never: free what a subscription or a mutation in flight still uses
  * (the bus ends subscriptions first; the store is closed before this).
@@ -24,10 +25,14 @@ void mes_config_defaults(mes_config *cfg) {
         .doc_cache_entries = 1024,
         .sub_max_pending = 4u << 20,
         .token_cache_ms = 1000,
+        .query_cache_entries = 4096,
+        .query_cache_bytes = 64u << 20,
+        .query_cache_max_answer = 1u << 20,
     };
 }
 
 void mes_free(mes *m) {
+    mes_answers_free(&m->answers);
     mes_docs_free(&m->docs);
     mes_auth_free(&m->auth);
     gql_arena_free(&m->query_arena);
@@ -51,6 +56,7 @@ mes *mes_open(uv_loop_t *loop, store *st, const mes_config *cfg, char *err, size
     if (cfg) m->cfg = *cfg;
     else mes_config_defaults(&m->cfg);
     mes_docs_init(&m->docs, m->cfg.doc_cache_entries);
+    mes_answers_init(&m->answers, m->cfg.query_cache_entries);
     mes_auth_init(&m->auth);
     gql_arena_init(&m->query_arena, 16384);
     gql_buf_init(&m->query_out);
@@ -96,6 +102,11 @@ void mes_get_metrics(mes *m, mes_metrics *out) {
     mes_bus_metrics(m->bus, out);
     out->doc_cache_hits = m->doc_hits;
     out->doc_cache_misses = m->doc_misses;
+    out->query_cache_hits = m->answers.hits;
+    out->query_cache_misses = m->answers.misses;
+    out->query_cache_entries = m->answers.count;
+    out->query_cache_bytes = m->answers.bytes;
+    out->query_cache_flushes = m->answers.flushes;
     out->mutations = m->mutations;
     out->mutation_errors = m->mutation_errors;
 }

@@ -9,7 +9,10 @@
  * The contract
  * - Threads: every function here runs on the loop thread; every callback is
  *   called there.
- * - Queries run at once (reads take microseconds). A mutation runs in two
+ * - Queries run at once (reads take microseconds), or are answered from the
+ *   answer cache (whole answers without errors, dropped at every commit
+ *   before that commit's callbacks run, so no client is answered from
+ *   before a commit it has been told of). A mutation runs in two
  *   passes around ONE write job: its root fields are planned (arguments
  *   checked and turned into writes) on the loop, the writes run in order on
  *   the store's writer thread inside one transaction (group commit shares its
@@ -46,6 +49,12 @@ typedef struct mes_config {
                                     ("subscriber too slow; resume with afterSeq"). Default 4 MiB */
     uint32_t token_cache_ms;     /* how long a verified token is trusted without a read. Default 1000
                                     (a revoked token is refused within a second, cli.md) */
+    /* The query response cache (cache.c): whole answers of queries that
+       finished without errors, by document, operation, variables, role and
+       station, all dropped at every commit. 0 entries disables it. */
+    size_t query_cache_entries;  /* Default 4096 */
+    size_t query_cache_bytes;    /* keys and answers together. Default 64 MiB */
+    size_t query_cache_max_answer; /* a larger answer is not kept. Default 1 MiB */
 } mes_config;
 void mes_config_defaults(mes_config *cfg);
 
@@ -153,6 +162,9 @@ typedef struct mes_metrics {
     uint64_t subscribers_dropped_slow;
     uint64_t event_executions;                    /* selection sets executed on events (one per group and event live) */
     uint64_t doc_cache_hits, doc_cache_misses;
+    uint64_t query_cache_hits, query_cache_misses;   /* queries answered from the response cache, or not */
+    uint64_t query_cache_entries, query_cache_bytes;  /* held now */
+    uint64_t query_cache_flushes;                     /* times a commit emptied it */
     uint64_t mutations, mutation_errors;
 } mes_metrics;
 void mes_get_metrics(mes *m, mes_metrics *out);

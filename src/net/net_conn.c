@@ -230,7 +230,9 @@ void net_conn_feed(net_conn *c, const void *data, size_t len) {
             c->in = (net_buf){.p = (char *)data, .len = len};
             c->in_borrowed = true;
         } else {
-            in_own(c); /* a feed inside a callback: the view it would extend is not ours */
+            /* input already waiting (a full pipeline, a cut request): the new
+             * bytes go after it, in our own copy */
+            in_own(c);
             net_buf_append(&c->in, data, len);
         }
     }

@@ -1,8 +1,9 @@
 /*
  * net_uv.c: the libuv glue under the connection core: the listener, reads
- * into one shared buffer (the core copies what it keeps), writes (each a
- * copy, reported back to the core when done so its output cap sees what the
- * peer has not taken), one timer ticking every connection, the connection
+ * into one shared buffer (the core copies what it keeps), writes (tried at
+ * once; what the socket does not take is copied and queued, and reported
+ * back to the core when done so its output cap sees what the peer has not
+ * taken), one timer ticking every connection, the connection
  * limit and graceful shutdown. Holds no protocol logic: every decision about
  * bytes is the core's.
  */
@@ -53,7 +54,7 @@ static void io_write(void *io, const void *data, size_t len) {
      * core hears it is written before this returns (it allows the call) */
     uv_buf_t first = uv_buf_init((char *)data, (unsigned)len);
     int done = uv_try_write((uv_stream_t *)&uc->tcp, &first, 1);
-    if (done == (int)len) {
+    if (done >= 0 && (size_t)done == len) {
         if (uc->core) net_conn_written(uc->core, len);
         return;
     }

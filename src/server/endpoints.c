@@ -99,6 +99,13 @@ static void mes_part(gql_buf *b, mes *m) {
             mm.subscribers_dropped_slow);
     counter(b, "mesd_doc_cache_hits_total", "Documents found prepared in the cache.", mm.doc_cache_hits);
     counter(b, "mesd_doc_cache_misses_total", "Documents parsed and validated.", mm.doc_cache_misses);
+    counter(b, "mesd_event_executions_total", "Selection sets executed on events (one per subscription group and event).",
+            mm.event_executions);
+    counter(b, "mesd_query_cache_hits_total", "Queries answered from the response cache.", mm.query_cache_hits);
+    counter(b, "mesd_query_cache_misses_total", "Queries executed (not in the response cache).", mm.query_cache_misses);
+    gauge(b, "mesd_query_cache_entries", "Answers held in the response cache now.", mm.query_cache_entries);
+    gauge(b, "mesd_query_cache_bytes", "Bytes of answers held in the response cache now.", mm.query_cache_bytes);
+    counter(b, "mesd_query_cache_flushes_total", "Times a commit emptied the response cache.", mm.query_cache_flushes);
     counter(b, "mesd_mutations_total", "Mutations run.", mm.mutations);
     counter(b, "mesd_mutation_errors_total", "Mutations whose answer held an error.", mm.mutation_errors);
 

@@ -55,7 +55,7 @@ bool server_is_graphql_path(const char *path) {
 
 static void on_request(net_req *r, void *user) {
     server *s = user;
-    const char *path = net_req_path(r);
+    const char *path = net_req_path_decoded(r);   /* "/%67raphql" is "/graphql" */
     if (server_is_graphql_path(path)) {
         if (net_req_is_websocket(r)) server_ws_upgrade(s, r);
         else if (server_sse_wants(r)) server_sse(s, r);

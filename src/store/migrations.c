@@ -219,8 +219,17 @@ static const char m001_init[] =
     "  at      INTEGER NOT NULL\n"
     ") STRICT;\n";
 
-static const char m002_serial_names[] =
-    "-- 002_serial_names: a captured serial keeps the attribute's name and part\n"
+static const char m002_read_indexes[] =
+    "-- 002_read_indexes: a covering index for the consumed serials of many\n"
+    "-- operations at once (store_consumed_attrs_of, in every operations list\n"
+    "-- that selects consumedSerials): the rows come from the index alone, in\n"
+    "-- routing order, with no visit to the table.\n"
+    "\n"
+    "CREATE INDEX consumed_serial_attrs_by_position\n"
+    "  ON consumed_serial_attrs (operation_id, position, id, name, part_number);\n";
+
+static const char m003_serial_names[] =
+    "-- 003_serial_names: a captured serial keeps the attribute's name and part\n"
     "-- number as they were when it was captured, so a completion reported later\n"
     "-- (a parent's) says what the operator saw even if the process was\n"
     "-- redeployed in between. consumed_serials.part_number stays the identity\n"
@@ -230,6 +239,7 @@ static const char m002_serial_names[] =
 
 const store_migration store_migrations[] = {
     {1, "001_init", m001_init},
-    {2, "002_serial_names", m002_serial_names},
+    {2, "002_read_indexes", m002_read_indexes},
+    {3, "003_serial_names", m003_serial_names},
 };
 const size_t store_migrations_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -125,6 +125,14 @@ typedef enum store_stream {
 typedef void (*store_listener_fn)(void *ctx, const int64_t head[STORE_STREAM_COUNT]);
 void store_set_listener(store *s, store_listener_fn fn, void *ctx);
 
+/* Transactions this store has committed (group commits of the writer,
+ * store_exec_sync's), read from any thread. It grows once a commit is
+ * durable and before anything of it is handed back (the listener, the jobs'
+ * callbacks), and for every commit, also one that appended no event (a
+ * station deploy): a cache on the loop that finds it unchanged has not been
+ * told of any newer commit. */
+uint64_t store_commit_count(store *s);
+
 /* Highest committed seq per stream (0: empty). One read. */
 int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err);
 

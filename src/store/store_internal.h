@@ -143,6 +143,7 @@ int store_read_list(store *s, const char *select_from, store_entity e, const sto
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;
 void sbuf_add(sbuf *b, const char *s);
+void sbuf_addn(sbuf *b, const char *s, size_t n);   /* n bytes of s */
 void sbuf_addf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_free(sbuf *b);
 

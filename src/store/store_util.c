@@ -140,9 +140,11 @@ void stmt_put(stmt_cache *c, sqlite3_stmt *st) {
 }
 
 /* ---- columns and bindings ---- */
+/* sqlite3_column_text is NULL for an SQL NULL (and "" for an empty text):
+ * two calls a column rather than three, on every row a read returns. */
 const char *col_text(sqlite3_stmt *st, int i, gql_arena *a) {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
     const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t) return NULL;
     return gql_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
@@ -219,15 +221,17 @@ void read_sub_operation(sqlite3_stmt *st, int f, gql_arena *a, store_sub_operati
 }
 
 /* ---- growable string ---- */
-void sbuf_add(sbuf *b, const char *s) {
-    size_t n = strlen(s);
+void sbuf_addn(sbuf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
         b->cap = (b->len + n + 1) * 2;
         b->p = xrealloc(b->p, b->cap);
     }
-    memcpy(b->p + b->len, s, n + 1);
+    memcpy(b->p + b->len, s, n);
     b->len += n;
+    b->p[b->len] = 0;
 }
+
+void sbuf_add(sbuf *b, const char *s) { sbuf_addn(b, s, strlen(s)); }
 
 void sbuf_addf(sbuf *b, const char *fmt, ...) {
     char tmp[512];
@@ -256,10 +260,19 @@ char *json_string_array(const char *const *v, size_t n) {
     sbuf_add(&b, "[");
     for (size_t i = 0; i < n; i++) {
         sbuf_add(&b, i ? ",\"" : "\"");
-        for (const unsigned char *p = (const unsigned char *)(v[i] ? v[i] : ""); *p; p++) {
-            if (*p == '"' || *p == '\\') sbuf_addf(&b, "\\%c", *p);
-            else if (*p < 0x20) sbuf_addf(&b, "\\u%04x", *p);
-            else { char c[2] = {(char)*p, 0}; sbuf_add(&b, c); }
+        /* runs of plain bytes at once; ids rarely need escaping */
+        const char *p = v[i] ? v[i] : "";
+        while (*p) {
+            size_t run = 0;
+            while (p[run] && p[run] != '"' && p[run] != '\\' && (unsigned char)p[run] >= 0x20) run++;
+            if (run) {
+                sbuf_addn(&b, p, run);
+                p += run;
+                continue;
+            }
+            unsigned char c = (unsigned char)*p++;
+            if (c == '"' || c == '\\') sbuf_addf(&b, "\\%c", c);
+            else sbuf_addf(&b, "\\u%04x", c);
         }
         sbuf_add(&b, "\"");
     }

@@ -44,6 +44,9 @@ int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *er
 
 int64_t store_tx_now(store_tx *tx) { return tx->now; }
 
+/* m_commits grows in run_batch right after COMMIT, before hand_back. */
+uint64_t store_commit_count(store *s) { return atomic_load(&s->m_commits); }
+
 /* Named apart from the writer's own "job" savepoint; SQLite resolves a name
  * to the innermost savepoint that has it, so one name nests. */
 int store_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err) {

@@ -164,6 +164,8 @@ test('keep-alive: many requests on one connection, pipelined answers in order', 
 
 test('unknown paths are 404; / answers a short page', async () => {
   assert.equal((await req('/nope')).status, 404);
+  // routing reads the percent-decoded path
+  assert.equal((await req('/%67raphql?query=%7B__typename%7D')).status, 200);
   const root = await req('/');
   assert.equal(root.status, 200);
   assert.match(root.text, /graphql/);
@@ -181,6 +183,7 @@ test('/healthz, /readyz, and /metrics in Prometheus text format', async () => {
   await post({ query: '{ __typename }' });
   await post({ query: '{ nope }' }, GQLR);
   await post({ query: 'mutation { processCreate(input: { process: { id: "metrics_p", name: "M" } }) }' });
+  await post({ query: '{ __typename }' });   // the first lookup after a commit empties the response cache
   r = await req('/metrics');
   assert.equal(r.status, 200);
   assert.match(r.ct, /^text\/plain; version=0\.0\.4/);
@@ -208,6 +211,13 @@ test('/healthz, /readyz, and /metrics in Prometheus text format', async () => {
   assert.ok(v('mesd_doc_cache_hits_total') >= 1);
   assert.ok(v('mesd_doc_cache_misses_total') >= 1);
   assert.ok(v('mesd_mutations_total') >= 1);
+  // the second identical query came from the response cache; the deploy emptied it
+  assert.ok(v('mesd_query_cache_hits_total') >= 1);
+  assert.ok(v('mesd_query_cache_misses_total') >= 1);
+  assert.ok(v('mesd_query_cache_flushes_total') >= 1);
+  assert.ok(v('mesd_query_cache_entries') >= 1);
+  assert.ok(v('mesd_query_cache_bytes') > 0);
+  assert.ok(v('mesd_event_executions_total') >= 0);
   assert.equal(v('mesd_store_queue_depth'), 0);
   assert.ok(v('mesd_store_commits_total') >= 1);
   assert.ok(v('mesd_store_commit_batch_size_count') >= 1);

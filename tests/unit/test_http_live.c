@@ -1,7 +1,8 @@
 /*
  * test_http_live.c: the libuv glue for real: a listener on 127.0.0.1 with an
  * ephemeral port, and a plain blocking-socket client on a second thread: one
- * request, a pipelined pair, a WebSocket echo, the connection limit (503),
+ * request, a pipelined pair, a 6 MiB answer read late (the socket takes part,
+ * the rest is queued) with one pipelined behind it, a WebSocket echo, the connection limit (503),
  * then a graceful shutdown that closes the WebSocket with 1001.
  */
 #define _GNU_SOURCE /* memmem */
@@ -24,6 +25,15 @@ static void live_request(net_req *r, void *u) {
         static th ws_state;
         ws_state.echo_ws = true;
         net_ws_accept(r, net_req_ws_pick(r, prefs), &h, &ws_state);
+        return;
+    }
+    if (!strcmp(net_req_path(r), "/big")) {
+        /* more than a socket takes at once: part written now, the rest queued */
+        size_t len = 6u << 20;
+        char *big = malloc(len);
+        for (size_t i = 0; i < len; i++) big[i] = (char)('a' + i % 23);
+        net_resp_send(r, 200, "text/plain", big, len);
+        free(big);
         return;
     }
     char buf[256];
@@ -70,6 +80,38 @@ static void *client(void *arg) {
     CHECK(write(fd, two, strlen(two)) > 0);
     n = read_until(fd, buf, sizeof buf, "path=/", 2);
     CHECK(strstr(buf, "path=/a") && strstr(buf, "path=/b") && strstr(buf, "path=/a") < strstr(buf, "path=/b"));
+
+    /* a big answer, read slowly after a pause, then the one pipelined behind it */
+    const char *big = "GET /big HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n";
+    CHECK(write(fd, big, strlen(big)) > 0);
+    usleep(200000);
+    n = read_until(fd, buf, sizeof buf, "\r\n\r\n", 1);
+    const char *cl = strstr(buf, "Content-Length: ");
+    CHECK(strstr(buf, "HTTP/1.1 200 OK\r\n") && cl && strtoul(cl + 16, NULL, 10) == 6u << 20);
+    size_t total = 6u << 20, got = 0, bad = 0, used = 0;
+    char *rest = strstr(buf, "\r\n\r\n") + 4;
+    size_t have = n - (size_t)(rest - buf);
+    for (;;) {
+        for (used = 0; used < have && got < total; used++, got++) bad += rest[used] != (char)('a' + got % 23);
+        if (got == total) break;
+        ssize_t r = read(fd, buf, sizeof buf - 1);
+        CHECK(r > 0);
+        rest = buf;
+        have = (size_t)r;
+    }
+    CHECK(bad == 0);
+    /* what followed the big body in the last read is the next answer's start */
+    size_t len = have - used;
+    memmove(buf, rest + used, len);
+    buf[len] = 0;
+    while (!strstr(buf, "path=/after") && len + 1 < sizeof buf) {
+        ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+        CHECK(r > 0);
+        len += (size_t)r;
+        buf[len] = 0;
+    }
+    CHECK(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
+    CHECK(strstr(buf, "path=/after"));
 
     /* the connection limit is 2: this one fills it, the next is refused */
     fd2 = dial();

@@ -501,6 +501,60 @@ static void filters(void **state) {
 
 /* ---- children: one statement per level ---- */
 
+/* Children come in each parent's order of position (not of id, the order of
+ * their keys), parents in the order asked, a parent asked twice twice. */
+static void children_in_position_order(void **state) {
+    (void)state;
+    test_db t;
+    test_db_make(&t);
+    store *s = test_open(&t, NULL);
+    store_err err;
+    store_attr_in attrs[] = {{"z_sn", "Z", "PZ"}, {"a_sn", "A", "PA"}, {"m_sn", "M", "PM"}};
+    store_action_in acts[] = {{"z", "last id, first"}, {"a", "first id, second"}};
+    store_step_in steps[] = {{"z_step", "Z", NULL, acts, 2}, {"a_step", "A", NULL, acts, 2}};
+    store_process_in p1 = {"p_1", "One", NULL, "PN-1", "A", false, attrs, 3, steps, 2};
+    store_process_in p2 = {"p_2", "Two", NULL, "PN-2", "A", false, attrs + 1, 2, steps + 1, 1};
+    assert_int_equal(deploy_process(s, &p1, NULL, &err), 0);
+    assert_int_equal(deploy_process(s, &p2, NULL, &err), 0);
+    const char *procs[] = {"p_2", "p_1"};
+    store_station_in st = {"st_1", "Bench", procs, 2};
+    assert_int_equal(deploy_station(s, &st, NULL, &err), 0);
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    const char *ids[] = {"p_2", "p_1", "nope", "p_2"};
+    store_attributes at;
+    assert_int_equal(store_consumed_attrs_of(s, ids, 4, &a, &at, &err), 0);
+    const size_t first[] = {0, 2, 5, 5, 7};
+    const char *want[] = {"a_sn", "m_sn", "z_sn", "a_sn", "m_sn", "a_sn", "m_sn"};
+    assert_int_equal(at.count, 7);
+    for (size_t i = 0; i < 5; i++) assert_int_equal(at.first[i], first[i]);
+    for (size_t i = 0; i < 7; i++) assert_string_equal(at.items[i].id, want[i]);
+    store_steps sts;
+    assert_int_equal(store_steps_of(s, ids, 2, &a, &sts, &err), 0);
+    assert_int_equal(sts.count, 3);
+    assert_string_equal(sts.items[0].id, "a_step");
+    assert_string_equal(sts.items[1].id, "z_step");
+    assert_string_equal(sts.items[2].id, "a_step");
+    assert_string_equal(sts.items[1].operation_id, "p_1");
+    int64_t keys[] = {sts.items[1].key, sts.items[0].key};
+    store_actions ac;
+    assert_int_equal(store_actions_of(s, keys, 2, &a, &ac, &err), 0);
+    assert_int_equal(ac.count, 4);
+    assert_int_equal(ac.first[1], 2);
+    for (size_t i = 0; i < 4; i++) assert_string_equal(ac.items[i].id, i % 2 ? "a" : "z");
+    const char *stations[] = {"st_9", "st_1"};
+    store_operations ops;
+    assert_int_equal(store_station_processes_of(s, stations, 2, &a, &ops, &err), 0);
+    assert_int_equal(ops.first[1], 0);
+    assert_int_equal(ops.count, 2);
+    assert_string_equal(ops.items[0].id, "p_2");
+    assert_string_equal(ops.items[1].id, "p_1");
+    gql_arena_free(&a);
+    store_close(s);
+    test_db_remove(&t);
+}
+
+
 static uint64_t statements(store *s) {
     store_metrics m;
     store_get_metrics(s, &m);
@@ -630,6 +684,7 @@ int main(void) {
         cmocka_unit_test(filters),
         cmocka_unit_test(filter_field_info),
         cmocka_unit_test(children_one_statement_per_level),
+        cmocka_unit_test(children_in_position_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
--- 002_serial_names: a captured serial keeps the attribute's name and part
+-- 003_serial_names: a captured serial keeps the attribute's name and part
 -- number as they were when it was captured, so a completion reported later
 -- (a parent's) says what the operator saw even if the process was
 -- redeployed in between. consumed_serials.part_number stays the identity
