@@ -2,9 +2,12 @@
 // with nothing but the API: find PROD-101, order it, build every work order
 // at the demo's stations (reading what to capture from the work order
 // itself), and see the completion arrive; then the cradle with its optional
-// packing selected.
+// packing selected; and the README's "Connect your ERP", run as printed
+// against a fresh demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startServer } from './lib/server.mjs';
 import { createToken, wsClient, wsRequest, wsSubscription } from './lib/ws.mjs';
 import { TIME, ok, stationToken, START, COMPLETE } from './lib/mes.mjs';
@@ -101,6 +104,90 @@ test('order the cradle with its optional retail packing: bench 2, then packing',
   // endState is the state of the last completed process: the packing
   assert.equal(root.operationSummary.endState.station.name, 'Packing');
   assert.deepEqual(root.operationSummary.consumedSerials.map((s) => s.id).sort(), ['carton_sscc', 'psu_sn']);
+});
+
+// The README's "Connect your ERP" section: its sh blocks (curl) and its js
+// blocks (the graphql-ws client), with only the address and the token
+// filled in.
+function readmeBlocks() {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const from = readme.indexOf('## Connect your ERP');
+  assert.ok(from >= 0, 'the README has "Connect your ERP"');
+  const section = readme.slice(from, readme.indexOf('\n## ', from + 1));
+  const blocks = [...section.matchAll(/```(sh|js)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] }));
+  return { sh: blocks.filter((b) => b.lang === 'sh'), js: blocks.filter((b) => b.lang === 'js') };
+}
+
+function sh(script, env) {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', script], { env: { ...process.env, ...env }, timeout: 10000 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
+  });
+}
+
+test('the README`s "Connect your ERP" runs as printed against a fresh demo', async () => {
+  const demo = await startServer({ demo: true });
+  const child = { proc: null };
+  try {
+    const { sh: shBlocks, js } = readmeBlocks();
+    const local = (text) => text.replaceAll('http://127.0.0.1:4000', demo.url)
+      .replaceAll('ws://127.0.0.1:4000', `ws://127.0.0.1:${demo.port}`);
+    const env = { TOKEN: demo.adminToken };
+    // the subscriber: the js blocks in one module (the second uses the first's client)
+    const lines = [];
+    child.proc = spawn(process.execPath, ['--input-type=module', '-e', local(js.map((b) => b.text).join('\n'))],
+      { cwd: new URL('.', import.meta.url).pathname, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.proc.stdout.setEncoding('utf8').on('data', (c) => {
+      out += c;
+      let i;
+      while ((i = out.indexOf('\n')) >= 0) {
+        lines.push(JSON.parse(out.slice(0, i)));
+        out = out.slice(i + 1);
+      }
+    });
+    let errText = '';
+    child.proc.stderr.setEncoding('utf8').on('data', (c) => { errText += c; });
+    // its subscriptions are open
+    for (let t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+      const m = await (await fetch(`${demo.url}/metrics`)).text();
+      if (/^mesd_subscriptions_open [2-9]/m.test(m)) break;
+      assert.ok(Date.now() - t0 < 5000, `the README's subscriber did not subscribe: ${errText}`);
+    }
+    // the curl blocks in order (the token placeholder line is the reader's to fill in)
+    const outputs = [];
+    for (const b of shBlocks) {
+      if (/^TOKEN=/m.test(b.text)) continue;
+      // a stream never ends by itself: read it for a moment
+      const script = local(b.text).replaceAll('curl -N ', 'curl -N --max-time 1 ');
+      const r = await sh(script, env);
+      assert.ok(r.code === 0 || (script.includes('--max-time') && r.code === 28), `exit ${r.code}: ${r.stderr}\n${script}`);
+      assert.ok(!/"errors"/.test(r.stdout), `an error answered:\n${r.stdout}\n${script}`);
+      outputs.push(r.stdout);
+    }
+    const all = outputs.join('\n');
+    assert.match(all, /"externalId":"PROD-101"/);
+    assert.match(all, /event: next/);
+    assert.match(all, /"message":"created"/);
+    assert.equal((all.match(/"status":"COMPLETED"/g) ?? []).length, 3, all);
+    // the subscriber printed the five completions, PROD-101's last
+    for (let t0 = Date.now(); lines.filter((l) => l.operationOrderCompletesStream).length < 5;
+      await new Promise((r) => setTimeout(r, 50))) {
+      assert.ok(Date.now() - t0 < 5000, `completions printed: ${JSON.stringify(lines)} ${errText}`);
+    }
+    const completions = lines.filter((l) => l.operationOrderCompletesStream).map((l) => l.operationOrderCompletesStream);
+    assert.deepEqual(completions.map((c) => c.operation.id),
+      ['scanner_board_assembly', 'battery_pack_install', 'sub_scanner_core', 'scanner_final_assembly', 'prod_101']);
+    const root = completions[4];
+    assert.equal(root.order, 'SALES-123');
+    assert.equal(root.operation.partNo, 'PROD-101');
+    assert.equal(root.operationSummary.endState.producedSerial, 'SCN-0001');
+    assert.deepEqual(root.operationSummary.consumedSerials.map((c) => c.serial).sort(),
+      ['BAT-0001', 'MB-0001', 'SE-0001', 'TRG-0001']);
+  } finally {
+    child.proc?.kill();
+    assert.deepEqual(await demo.stop(), { code: 0, signal: null });
+  }
 });
 
 test('the server stops cleanly', async () => {
