@@ -17,7 +17,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, mesdBin } from './lib/server.mjs';
@@ -39,6 +39,25 @@ const UNSUBSCRIBE = `mutation ($id: String!) { webhookUnsubscribe(subscriptionID
 const LIST = `{ webhookSubscriptions { subscriptionID streamField webhookUrl createdAt
   lastDeliveredSeq pendingDeliveries failing } }`;
 const FRAGMENT = 'fragment Hook on Operation { id name externalId kind }';
+
+// The README's verification snippets (docs/webhook-signature.md), run as
+// printed against real deliveries: verifyWithDocs(secret, headers, raw) →
+// { node, python } booleans.
+const docText = readFileSync(new URL('../../docs/webhook-signature.md', import.meta.url), 'utf8');
+const block = (lang) => {
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(docText);
+  assert.ok(m, `docs/webhook-signature.md has a ${lang} block`);
+  return m[1];
+};
+const nodeVerify = (await import(`data:text/javascript,${encodeURIComponent(block('js'))}`)).verify;
+function verifyWithDocs(secret, headers, raw) {
+  const py = `${block('python')}
+import sys, json
+h = json.loads(sys.argv[2])
+print(json.dumps(verify(sys.argv[1], {"X-Mesd-Timestamp": h["x-mesd-timestamp"], "X-Mesd-Signature": h["x-mesd-signature"]}, bytes.fromhex(sys.argv[3]))))`;
+  const python = JSON.parse(execFileSync('python3', ['-c', py, secret, JSON.stringify(headers), raw.toString('hex')], { encoding: 'utf8' }));
+  return { node: nodeVerify(secret, headers, raw), python };
+}
 
 const servers = [];
 async function server(opts = {}) {
@@ -97,6 +116,17 @@ function assertInOrder(reqs, expected, { dupOk = [] } = {}) {
   assert.deepEqual(uniq, expected, `acknowledged seqs ${JSON.stringify(ackedSeqs)}`);
 }
 
+test('the README\'s snippets verify a signature made as api.md says, and refuse a forgery or a stale one', () => {
+  const raw = Buffer.from(JSON.stringify({ subscriptionID: 'x', seq: 7, data: { name: 'Prüfstand' } }));
+  const ts = String(Math.floor(Date.now() / 1000));
+  const headers = { 'x-mesd-timestamp': ts, 'x-mesd-signature': sign('k3y', ts, raw) };
+  assert.deepEqual(verifyWithDocs('k3y', headers, raw), { node: true, python: true });
+  assert.deepEqual(verifyWithDocs('k3z', headers, raw), { node: false, python: false });
+  const old = String(Number(ts) - 3600);
+  assert.deepEqual(verifyWithDocs('k3y', { 'x-mesd-timestamp': old, 'x-mesd-signature': sign('k3y', old, raw) }, raw),
+    { node: false, python: false });
+});
+
 test('signature, headers and body: exactly the fragment, signed under the secret', async () => {
   const srv = await server();
   const rx = await startReceiver();
@@ -126,6 +156,10 @@ test('signature, headers and body: exactly the fragment, signed under the secret
     assert.ok(Math.abs(secs - Date.now() / 1000) < 300, `timestamp ${ts} is now`);
     assert.equal(h['x-mesd-signature'], sign(sub.secret, ts, r.raw), 'HMAC-SHA256 of "<timestamp>.<body>"');
     assert.notEqual(h['x-mesd-signature'], sign('not the secret', ts, r.raw));
+    // the README's snippets accept it, and refuse another secret or a changed body
+    assert.deepEqual(verifyWithDocs(sub.secret, h, r.raw), { node: true, python: true });
+    assert.deepEqual(verifyWithDocs(`${sub.secret}x`, h, r.raw), { node: false, python: false });
+    assert.deepEqual(verifyWithDocs(sub.secret, h, Buffer.concat([r.raw, Buffer.from(' ')])), { node: false, python: false });
     // the body: exactly these three keys; data exactly the fragment's fields
     assert.deepEqual(Object.keys(r.json).sort(), ['data', 'seq', 'subscriptionID']);
     assert.equal(r.json.subscriptionID, 'sig-1');
