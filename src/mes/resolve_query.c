@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "domain.h"
+#include "webhooks.h"
 
 bool mes_list_args(gql_resolve_info *info, const gql_val *args, store_entity e, const store_filter **where,
                    int64_t *limit, int64_t *offset, gql_rv *error) {
@@ -96,5 +97,5 @@ bool mes_bind_domain(mes *m, gql_schema *s, char *err, size_t errlen) {
     return mes_bind_scalars(s, err, errlen) && mes_bind_operations(s, err, errlen) &&
            mes_bind_stations(s, err, errlen) && mes_bind_query(s, err, errlen) && mes_bind_orders(s, err, errlen) &&
            mes_bind_completes(s, err, errlen) && mes_bind_notes(s, err, errlen) && mes_bind_deploy(m, s, err, errlen) &&
-           mes_bind_order_writes(m, s, err, errlen);
+           mes_bind_order_writes(m, s, err, errlen) && mes_bind_webhooks(m, s, err, errlen);
 }

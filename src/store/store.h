@@ -535,4 +535,31 @@ int store_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a,
 int store_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_stations *out,
                           store_err *err);
 
+/* ---- webhooks (store_webhooks.c; the HOOK helper) ----
+   A subscription of one stream and its outbox: one row per event of that
+   stream not yet acknowledged by a 2xx, written in the event's own
+   transaction (store_tx_webhook_outbox_fill, called wherever an event is
+   appended), so an event committed is an event that will be delivered. */
+typedef struct store_webhook {
+    const char *id, *response_fragment, *url, *headers_json, *secret;
+    store_stream stream;
+    int64_t created_at;
+    int64_t last_delivered_seq;   /* -1: none yet */
+    int64_t pending;              /* rows in its outbox */
+    bool failing;
+} store_webhook;
+/* "operations", "sub_operations", "completes", "notes" (the table's names). */
+const char *store_stream_name(store_stream s);
+/* One outbox row per subscription of stream for the event seq, due now. */
+int store_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq, store_err *err);
+/* Registers w (id, stream, response_fragment, url, headers_json, secret),
+ * replacing a subscription with that id and dropping its outbox; it starts
+ * at the stream's current head (nothing already written is delivered).
+ * *replaced says whether one existed. */
+int store_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, store_err *err);
+/* Removes the subscription and its outbox; *found false if there was none. */
+int store_tx_webhook_delete(store_tx *tx, const char *id, bool *found, store_err *err);
+/* Every subscription, by id, with its pending count. */
+int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err);
+
 #endif

@@ -89,6 +89,7 @@ static int operation_event(store_tx *tx, const char *id, store_err *err) {
     int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     stmt_put(tx->cache, st);
     if (rc != SQLITE_ROW) return store_sqlite_err(err, tx->db, rc, "appending an operation event");
+    if (store_tx_webhook_outbox_fill(tx, STORE_STREAM_OPERATIONS, seq, err)) return err->code;
     st = prep(tx, "UPDATE operations SET seq = ?, updated_at = ? WHERE id = ?", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, seq);
@@ -111,6 +112,7 @@ static int sub_operation_event(store_tx *tx, const char *parent, const char *sub
     int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     stmt_put(tx->cache, st);
     if (rc != SQLITE_ROW) return store_sqlite_err(err, tx->db, rc, "appending a sub-operation event");
+    if (store_tx_webhook_outbox_fill(tx, STORE_STREAM_SUB_OPERATIONS, seq, err)) return err->code;
     st = prep(tx, "UPDATE sub_operations SET seq = ?, updated_at = ? WHERE parent_id = ? AND sub_id = ?", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, seq);

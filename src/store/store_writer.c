@@ -87,6 +87,7 @@ int store_tx_append_event(store_tx *tx, store_stream stream, const char *ref, co
     }
     int64_t seq = sqlite3_column_int64(st, 0);
     stmt_put(tx->cache, st);
+    if (store_tx_webhook_outbox_fill(tx, stream, seq, err)) return err->code;
     tx->head[stream] = seq;
     tx->appended = true;
     if (seq_out) *seq_out = seq;
