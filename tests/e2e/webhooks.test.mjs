@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
 import { startServer, mesdBin } from './lib/server.mjs';
 import { startReceiver, freePort, sign } from './lib/receiver.mjs';
 
@@ -57,6 +58,17 @@ h = json.loads(sys.argv[2])
 print(json.dumps(verify(sys.argv[1], {"X-Mesd-Timestamp": h["x-mesd-timestamp"], "X-Mesd-Signature": h["x-mesd-signature"]}, bytes.fromhex(sys.argv[3]))))`;
   const python = JSON.parse(execFileSync('python3', ['-c', py, secret, JSON.stringify(headers), raw.toString('hex')], { encoding: 'utf8' }));
   return { node: nodeVerify(secret, headers, raw), python };
+}
+
+// graphql-js's own first message for a fragment used as the selection of a
+// stream's subscription field: the oracle for "the engine's message".
+const sdl = buildSchema(readFileSync(new URL('../../src/mes/schema.graphql', import.meta.url), 'utf8'));
+function graphqlJsMessage(fragment, field = 'operationsStream') {
+  let doc;
+  try { doc = parse(fragment); } catch (e) { return e.message; }
+  const name = doc.definitions[0].name.value;
+  const errs = validate(sdl, parse(`${fragment}\nsubscription { ${field} { ...${name} } }`));
+  return errs[0]?.message ?? null;
 }
 
 const servers = [];
@@ -222,11 +234,16 @@ test('invalid subscriptions are refused with the engine\'s messages and nothing 
     else if (message) assert.equal(body.errors[0].message, message);
     return body;
   };
-  await refused({ responseFragment: 'fragment F on Operation { id ' }, 'Syntax Error: Expected Name, found <EOF>.');
-  await refused({ responseFragment: 'fragment F on Operation { nope }' }, 'Cannot query field "nope" on type "Operation".');
-  await refused({ responseFragment: 'fragment F on Operation { id subOperations }' },
+  const engine = async (responseFragment, expected) => {
+    assert.equal(graphqlJsMessage(responseFragment), expected, 'the oracle agrees with the expectation');
+    await refused({ responseFragment }, expected);
+  };
+  await engine('fragment F on Operation { id ', 'Syntax Error: Expected Name, found <EOF>.');
+  await engine('fragment F on Operation { nope }', 'Cannot query field "nope" on type "Operation". Did you mean "name"?');
+  await engine('fragment F on Operation { id subOperations }',
     'Field "subOperations" of type "[SubOperation!]!" must have a selection of subfields. Did you mean "subOperations { ... }"?');
-  await refused({ responseFragment: 'fragment F on Nope { id }' }, 'Unknown type "Nope".');
+  await engine('fragment F on Operation { id(x: 1) }', 'Unknown argument "x" on field "Operation.id".');
+  await refused({ responseFragment: 'fragment F on Nope { id }' }, /Nope/);
   await refused({ responseFragment: 'fragment A on Operation { id } fragment B on Operation { name }' }, /fragment/i);
   await refused({ responseFragment: 'fragment F on Station { id }' }, /Station/);
   await refused({ responseFragment: '{ operations { id } }' }, /fragment/i);
