@@ -48,6 +48,7 @@ static void usage(FILE *out) {
           "  --token-cache-ms N        how long a verified token is trusted (1000)\n"
           "  --query-cache-entries N   query answers kept until the next commit (4096; 0: no cache)\n"
           "  --query-cache-bytes N     bytes those answers may hold (67108864)\n"
+          "  --webhook-max-per-host N  webhook deliveries in flight per receiver host (8)\n"
           "\n"
           "Every flag also reads MESD_<FLAG> from the environment (--max-body-bytes: MESD_MAX_BODY_BYTES).\n",
           out);
@@ -56,7 +57,7 @@ static void usage(FILE *out) {
 enum {
     F_LISTEN, F_DB, F_DEMO, F_LOG_LEVEL, F_MAX_BODY, F_MAX_HEADER, F_MAX_WS_MSG, F_MAX_OUTPUT, F_MAX_CONNS,
     F_MAX_SUBS, F_MAX_DEPTH, F_MAX_ALIASES, F_HEADER_TO, F_IDLE_TO, F_SHUTDOWN_TO, F_WS_INIT_TO, F_LEGACY_KA,
-    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HELP, F_COUNT
+    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HELP, F_COUNT
 };
 
 static bool parse_u64(const char *flag, const char *v, uint64_t max, uint64_t *out) {
@@ -97,6 +98,7 @@ typedef struct serve_state {
     uv_signal_t sigint, sigterm;
     store *st;
     mes *m;
+    mes_hooks *hooks;
     server *srv;
     bool stopping;
 } serve_state;
@@ -104,6 +106,8 @@ typedef struct serve_state {
 static void shutdown_done(void *user) {
     serve_state *ss = user;
     ss->srv = NULL;
+    mes_hooks_stop(ss->hooks);
+    ss->hooks = NULL;
     if (ss->m) mes_close(ss->m);
     ss->m = NULL;
     store_close(ss->st);
@@ -179,6 +183,7 @@ int cmd_serve(int argc, char **argv) {
         [F_LEGACY_KA] = FLAG("legacy-ka-ms", true),  [F_SSE_KA] = FLAG("sse-keepalive-ms", true),
         [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
         [F_QCACHE_ENTRIES] = FLAG("query-cache-entries", true), [F_QCACHE_BYTES] = FLAG("query-cache-bytes", true),
+        [F_HOOK_PER_HOST] = FLAG("webhook-max-per-host", true),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
@@ -193,6 +198,7 @@ int cmd_serve(int argc, char **argv) {
     server_config_defaults(&cfg);
     mes_config mcfg;
     mes_config_defaults(&mcfg);
+    mes_hooks_config hcfg = {0};
     char host[256] = "127.0.0.1";
     if (f[F_LISTEN].value && !parse_listen(f[F_LISTEN].value, host, sizeof host, &cfg.port)) {
         fprintf(stderr, "mesd serve: --listen wants HOST:PORT, not '%s'\n", f[F_LISTEN].value);
@@ -227,6 +233,7 @@ int cmd_serve(int argc, char **argv) {
         {F_TOKEN_CACHE, &mcfg.token_cache_ms, sizeof(uint32_t), UINT32_MAX},
         {F_QCACHE_ENTRIES, &mcfg.query_cache_entries, sizeof mcfg.query_cache_entries, 1ull << 24},
         {F_QCACHE_BYTES, &mcfg.query_cache_bytes, sizeof mcfg.query_cache_bytes, 1ull << 34},
+        {F_HOOK_PER_HOST, &hcfg.max_per_host, sizeof(uint32_t), 10000},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         const cli_flag *fl = &f[nums[i].flag];
@@ -258,6 +265,11 @@ int cmd_serve(int argc, char **argv) {
         rc = 1;
         goto out;
     }
+    if (!(ss.hooks = mes_hooks_start(ss.m, &ss.loop, &hcfg, msg, sizeof msg))) {
+        log_event(LOG_ERROR, "webhooks_failed", "error", msg, NULL);
+        rc = 1;
+        goto out;
+    }
     int uerr = 0;
     ss.srv = server_start(&ss.loop, ss.m, &cfg, &uerr);
     if (!ss.srv) {
@@ -276,6 +288,7 @@ int cmd_serve(int argc, char **argv) {
     log_event(LOG_INFO, "listening", "host", cfg.host, "#port", port, "db", url, NULL);
     uv_run(&ss.loop, UV_RUN_DEFAULT);
 out:
+    mes_hooks_stop(ss.hooks);
     if (ss.m) mes_close(ss.m);
     if (ss.st) store_close(ss.st);
     /* Let the handles closed above (the store's async) finish closing. */

@@ -174,4 +174,20 @@ const char *mes_stream_name(store_stream s);      /* "operations", "sub_operatio
  * database has no operation yet; store opened without a loop. Sets *loaded. */
 int mes_demo_load(store *st, bool *loaded, store_err *err);
 
+/* ---- webhook delivery (webhook_delivery.c) ----
+   Runs on the loop: reads the due outbox rows, POSTs them with libcurl's
+   multi interface driven by the loop, and records each answer through a
+   store write job. Pending rows are picked up at start (restart safety). */
+typedef struct mes_hooks mes_hooks;
+typedef struct mes_hooks_config {
+    uint32_t max_per_host;      /* deliveries in flight per receiver host (default 8) */
+    uint32_t scan_ms;           /* how often due rows are looked for (default 100) */
+} mes_hooks_config;
+mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen);
+/* Aborts what is in flight (it stays in the outbox) and frees the engine once
+ * its handles are closed and its store jobs are back. Before store_close. */
+void mes_hooks_stop(mes_hooks *h);
+typedef struct mes_hooks_metrics { uint64_t delivered, failed; int64_t pending; } mes_hooks_metrics;
+void mes_hooks_get_metrics(mes_hooks *h, mes_hooks_metrics *out);
+
 #endif

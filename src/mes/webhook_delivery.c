@@ -43,3 +43,430 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd) {
        spaces the retries out */
     return base / 2 + (int64_t)((double)(base / 2) * rnd);
 }
+
+/* ---- the delivery engine ----
+
+   A scan timer reads the due head row of each subscription (the store
+   query keeps seq order: N+1 is not due while N is in the outbox) and
+   starts a POST for each one not already in flight, within the per-host
+   limit. libcurl's multi interface runs on the loop: its sockets are
+   uv_poll handles, its timeout a uv_timer. An answer is recorded through a
+   write job; the subscription stays "in flight" until that job is back, so
+   a row is never sent twice at once. */
+
+#include <curl/curl.h>
+#include <time.h>
+
+typedef struct delivery delivery;
+struct mes_hooks {
+    mes *m;
+    store *st;
+    uv_loop_t *loop;
+    mes_hooks_config cfg;
+    CURLM *multi;
+    uv_timer_t curl_timer, scan_timer;
+    delivery *flight;          /* sent or recording: one per subscription at most */
+    struct hook_poll *polls;   /* libcurl's sockets being watched */
+    int refs;                  /* open handles + store jobs out: freed at 0 after stop */
+    bool stopping;
+    uint64_t delivered, failed;
+    gql_arena arena;           /* a scan's and a render's scratch */
+};
+
+struct delivery {
+    delivery *next;
+    mes_hooks *h;
+    CURL *easy;
+    struct curl_slist *headers;
+    char *body;
+    char sub_id[65];
+    char host[256];
+    int64_t outbox_id, seq, attempts, created_at;
+    long status;
+    bool ok;
+    char error[CURL_ERROR_SIZE];
+};
+
+typedef struct hook_poll { uv_poll_t poll; mes_hooks *h; curl_socket_t fd; struct hook_poll *next; } hook_poll;
+
+static void curl_init(void) { curl_global_init(CURL_GLOBAL_ALL); }
+
+/* The outbox's clock: wall time in ms, as the store stamps rows. */
+static int64_t wall_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void unref(mes_hooks *h) {
+    if (--h->refs > 0 || !h->stopping) return;
+    gql_arena_free(&h->arena);
+    free(h);
+}
+static void on_handle_closed(uv_handle_t *hd) {
+    mes_hooks *h = hd->data;
+    if (hd->type == UV_POLL) free(hd);
+    unref(h);
+}
+
+static void delivery_free(delivery *d) {
+    if (d->easy) {
+        curl_multi_remove_handle(d->h->multi, d->easy);
+        curl_easy_cleanup(d->easy);
+    }
+    curl_slist_free_all(d->headers);
+    free(d->body);
+    free(d);
+}
+
+static void flight_remove(mes_hooks *h, delivery *d) {
+    for (delivery **p = &h->flight; *p; p = &(*p)->next)
+        if (*p == d) {
+            *p = d->next;
+            return;
+        }
+}
+
+/* ---- recording the answer ---- */
+
+static int record_run(store_tx *tx, void *arg, store_err *err) {
+    delivery *d = arg;
+    if (d->ok) return store_tx_webhook_delivered(tx, d->outbox_id, d->sub_id, d->seq, err);
+    double rnd = (double)(random() % 1000000) / 1000000.0;
+    int64_t now = store_tx_now(tx);
+    return store_tx_webhook_failed(tx, d->outbox_id, d->sub_id,
+                                   now + mes_webhook_backoff_ms((int)d->attempts + 1, rnd), d->error,
+                                   now - 3600 * 1000, err);
+}
+
+static void record_done(void *arg, const store_err *err) {
+    delivery *d = arg;
+    mes_hooks *h = d->h;
+    (void)err;   /* a failed record leaves the row as it was: it is tried again */
+    flight_remove(h, d);
+    delivery_free(d);
+    unref(h);
+}
+
+static void finish(delivery *d, bool ok) {
+    mes_hooks *h = d->h;
+    d->ok = ok;
+    if (ok) h->delivered++;
+    else h->failed++;
+    curl_multi_remove_handle(h->multi, d->easy);
+    curl_easy_cleanup(d->easy);
+    d->easy = NULL;
+    if (h->stopping) {
+        flight_remove(h, d);
+        delivery_free(d);
+        return;
+    }
+    h->refs++;
+    if (store_submit(h->st, record_run, record_done, d) != STORE_OK) record_done(d, NULL);
+}
+
+static void check_done(mes_hooks *h) {
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(h->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        delivery *d;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&d);
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &d->status);
+        bool ok = msg->data.result == CURLE_OK && d->status >= 200 && d->status < 300;
+        if (msg->data.result != CURLE_OK) {
+            if (!d->error[0]) snprintf(d->error, sizeof d->error, "%s", curl_easy_strerror(msg->data.result));
+        } else if (!ok) {
+            snprintf(d->error, sizeof d->error, "HTTP %ld", d->status);
+        }
+        finish(d, ok);
+    }
+}
+
+/* ---- libcurl on the loop ---- */
+
+static void poll_close(mes_hooks *h, hook_poll *hp) {
+    for (hook_poll **p = &h->polls; *p; p = &(*p)->next)
+        if (*p == hp) {
+            *p = hp->next;
+            break;
+        }
+    uv_poll_stop(&hp->poll);
+    uv_close((uv_handle_t *)&hp->poll, on_handle_closed);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events) {
+    hook_poll *hp = (hook_poll *)p;
+    int flags = status < 0 ? CURL_CSELECT_ERR : 0;
+    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+    int running;
+    curl_multi_socket_action(hp->h->multi, hp->fd, flags, &running);
+    check_done(hp->h);
+}
+
+static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp) {
+    (void)e;
+    mes_hooks *h = userp;
+    hook_poll *hp = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (hp) {
+            poll_close(h, hp);
+            curl_multi_assign(h->multi, s, NULL);
+        }
+        return 0;
+    }
+    if (!hp) {
+        hp = calloc(1, sizeof *hp);
+        if (!hp) abort();
+        hp->h = h;
+        hp->fd = s;
+        uv_poll_init_socket(h->loop, &hp->poll, s);
+        hp->poll.data = h;
+        h->refs++;
+        hp->next = h->polls;
+        h->polls = hp;
+        curl_multi_assign(h->multi, s, hp);
+    }
+    int ev = (what & CURL_POLL_IN ? UV_READABLE : 0) | (what & CURL_POLL_OUT ? UV_WRITABLE : 0);
+    uv_poll_start(&hp->poll, ev, on_poll);
+    return 0;
+}
+
+static void on_curl_timer(uv_timer_t *t) {
+    mes_hooks *h = t->data;
+    int running;
+    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(h);
+}
+
+static int on_timer(CURLM *multi, long ms, void *userp) {
+    (void)multi;
+    mes_hooks *h = userp;
+    if (ms < 0) uv_timer_stop(&h->curl_timer);
+    else uv_timer_start(&h->curl_timer, on_curl_timer, (uint64_t)ms, 0);
+    return 0;
+}
+
+/* ---- rendering and sending ---- */
+
+/* {"subscriptionID":…,"seq":…,"data":<the fragment's fields>} (malloc'd), or NULL. */
+static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
+    store_event *evs;
+    size_t n;
+    store_err err = {0};
+    if (store_stream_read(h->st, due->w.stream, due->seq - 1, 1, NULL, a, &evs, &n, &err) || n != 1 ||
+        evs[0].seq != due->seq)
+        return NULL;
+    char *src = mes_webhook_document(due->w.response_fragment, due->w.stream);
+    if (!src) return NULL;
+    gql_errors errs;
+    gql_errors_init(&errs, a);
+    bool syntax;
+    gql_prepare_options po = {.parse = {.max_tokens = 10000}};
+    gql_prepared *p = gql_prepare(mes_schema(h->m), src, strlen(src), &po, &errs, &syntax);
+    free(src);
+    if (!p) return NULL;
+    /* the subscription was made by erp or admin: render as admin (read only) */
+    mes_principal who = {.role = MES_ROLE_ADMIN};
+    mes_ctx ctx = {.m = h->m, .st = h->st, .who = &who, .arena = a};
+    gql_exec_request req = {.doc = p, .context = &ctx, .arena = a};
+    gql_subscription sub;
+    gql_buf out;
+    gql_buf_init(&out);
+    char *body = NULL;
+    if (gql_subscribe(&req, &sub, &out) == GQL_EXEC_OK) {
+        gql_rv value = mes_event_value(&ctx, due->w.stream, &evs[0]);
+        out.len = 0;
+        gql_execute_event(&req, &sub, &value, &out);
+        const char *perr = NULL;
+        gql_val *resp = gql_json_parse(a, out.data, out.len, 0, &perr);
+        const gql_val *data = resp ? gql_val_get(resp, "data", 4) : NULL;
+        const char *field = mes_webhook_stream_of(due->w.stream)->field;
+        const gql_val *fields = data && data->kind == GQL_V_OBJECT ? gql_val_get(data, field, strlen(field)) : NULL;
+        gql_buf b;
+        gql_buf_init(&b);
+        gql_buf_puts(&b, "{\"subscriptionID\":");
+        gql_json_write_string(&b, due->w.id, strlen(due->w.id));
+        char num[40];
+        snprintf(num, sizeof num, ",\"seq\":%lld,\"data\":", (long long)due->seq);
+        gql_buf_puts(&b, num);
+        if (fields) gql_json_write_val(&b, fields);
+        else gql_buf_puts(&b, "null");
+        gql_buf_puts(&b, "}");
+        body = strndup(b.data, b.len);
+        gql_buf_free(&b);
+    }
+    gql_buf_free(&out);
+    gql_prepared_free(p);
+    return body;
+}
+
+static bool host_of(const char *url, char *host, size_t cap) {
+    CURLU *u = curl_url();
+    char *hs = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &hs, 0) == CURLUE_OK;
+    if (ok) snprintf(host, cap, "%s", hs);
+    curl_free(hs);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static bool in_flight(mes_hooks *h, const char *sub_id, const char *host, uint32_t *same_host) {
+    *same_host = 0;
+    bool found = false;
+    for (delivery *d = h->flight; d; d = d->next) {
+        if (strcmp(d->sub_id, sub_id) == 0) found = true;
+        if (strcmp(d->host, host) == 0) (*same_host)++;
+    }
+    return found;
+}
+
+static void add_header(delivery *d, const char *name, const char *value) {
+    size_t n = strlen(name) + strlen(value) + 3;
+    char *line = malloc(n);
+    if (!line) abort();
+    snprintf(line, n, "%s: %s", name, value);
+    struct curl_slist *l = curl_slist_append(d->headers, line);
+    free(line);
+    if (!l) abort();
+    d->headers = l;
+}
+
+static void start_one(mes_hooks *h, const store_webhook_due *due, const char *host) {
+    delivery *d = calloc(1, sizeof *d);
+    if (!d) abort();
+    d->h = h;
+    snprintf(d->sub_id, sizeof d->sub_id, "%s", due->w.id);
+    snprintf(d->host, sizeof d->host, "%s", host);
+    d->outbox_id = due->outbox_id;
+    d->seq = due->seq;
+    d->attempts = due->attempts;
+    d->created_at = due->created_at;
+    d->next = h->flight;
+    h->flight = d;
+    gql_arena_reset(&h->arena);
+    d->body = render(h, due, &h->arena);
+    if (!d->body) {
+        snprintf(d->error, sizeof d->error, "the event could not be rendered");
+        h->failed++;
+        h->refs++;
+        if (store_submit(h->st, record_run, record_done, d) != STORE_OK) record_done(d, NULL);
+        return;
+    }
+    /* the receiver's own headers first: ours come last and are the ones that count */
+    const char *perr = NULL;
+    const gql_val *hv = due->w.headers_json ? gql_json_parse(&h->arena, due->w.headers_json,
+                                                             strlen(due->w.headers_json), 0, &perr)
+                                            : NULL;
+    for (uint32_t i = 0; hv && hv->kind == GQL_V_OBJECT && i < hv->u.obj.count; i++)
+        if (hv->u.obj.members[i].value->kind == GQL_V_STRING)
+            add_header(d, hv->u.obj.members[i].key, hv->u.obj.members[i].value->u.str.s);
+    int64_t ts = (int64_t)time(NULL);
+    char tsbuf[24], sig[MES_WEBHOOK_SIG_LEN + 1], id[80];
+    snprintf(tsbuf, sizeof tsbuf, "%lld", (long long)ts);
+    /* one delivery id per (subscription, seq): a retry is the same delivery */
+    snprintf(id, sizeof id, "%s-%lld", d->sub_id, (long long)d->seq);
+    mes_webhook_sign(due->w.secret, ts, d->body, strlen(d->body), sig);
+    add_header(d, "Content-Type", "application/json");
+    add_header(d, "X-Mesd-Delivery", id);
+    add_header(d, "X-Mesd-Timestamp", tsbuf);
+    add_header(d, "X-Mesd-Signature", sig);
+    add_header(d, "Expect", "");
+    CURL *e = d->easy = curl_easy_init();
+    if (!e) abort();
+    curl_easy_setopt(e, CURLOPT_URL, due->w.url);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, d->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, d->headers);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, d);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->error);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "mesd-webhooks");
+    curl_multi_add_handle(h->multi, e);
+}
+
+static void on_scan(uv_timer_t *t) {
+    mes_hooks *h = t->data;
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    store_webhook_due *due;
+    size_t n;
+    store_err err = {0};
+    if (store_webhooks_due(h->st, wall_ms(), 512, &a, &due, &n, &err) == STORE_OK) {
+        for (size_t i = 0; i < n; i++) {
+            char host[256];
+            uint32_t same;
+            if (!host_of(due[i].w.url, host, sizeof host)) snprintf(host, sizeof host, "?");
+            if (in_flight(h, due[i].w.id, host, &same) || same >= h->cfg.max_per_host) continue;
+            start_one(h, &due[i], host);
+        }
+    }
+    gql_arena_free(&a);
+}
+
+mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen) {
+    static uv_once_t once = UV_ONCE_INIT;
+    uv_once(&once, curl_init);
+    mes_hooks *h = calloc(1, sizeof *h);
+    if (!h) abort();
+    h->m = m;
+    h->st = mes_store(m);
+    h->loop = loop;
+    if (cfg) h->cfg = *cfg;
+    if (!h->cfg.max_per_host) h->cfg.max_per_host = 8;
+    if (!h->cfg.scan_ms) h->cfg.scan_ms = 100;
+    gql_arena_init(&h->arena, 0);
+    if (!(h->multi = curl_multi_init())) {
+        snprintf(err, errlen, "libcurl: cannot make a multi handle");
+        gql_arena_free(&h->arena);
+        free(h);
+        return NULL;
+    }
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    uv_timer_init(loop, &h->curl_timer);
+    uv_timer_init(loop, &h->scan_timer);
+    h->curl_timer.data = h->scan_timer.data = h;
+    h->refs = 2;
+    uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    return h;
+}
+
+void mes_hooks_stop(mes_hooks *h) {
+    if (!h || h->stopping) return;
+    h->stopping = true;
+    /* in flight: aborted, the rows stay and go again after a restart; those
+       waiting for their record job are freed by it */
+    for (delivery *d = h->flight, *next; d; d = next) {
+        next = d->next;
+        if (d->easy) {
+            flight_remove(h, d);
+            delivery_free(d);
+        }
+    }
+    uv_timer_stop(&h->scan_timer);
+    uv_timer_stop(&h->curl_timer);
+    h->refs++;   /* the cleanup below may close polls: keep h until it is done */
+    curl_multi_cleanup(h->multi);
+    h->multi = NULL;
+    while (h->polls) poll_close(h, h->polls);   /* sockets libcurl did not hand back */
+    uv_close((uv_handle_t *)&h->curl_timer, on_handle_closed);
+    uv_close((uv_handle_t *)&h->scan_timer, on_handle_closed);
+    unref(h);
+}
+
+void mes_hooks_get_metrics(mes_hooks *h, mes_hooks_metrics *out) {
+    memset(out, 0, sizeof *out);
+    if (!h) return;
+    out->delivered = h->delivered;
+    out->failed = h->failed;
+    store_err err = {0};
+    store_webhooks_pending(h->st, &out->pending, &err);
+}

@@ -562,4 +562,23 @@ int store_tx_webhook_delete(store_tx *tx, const char *id, bool *found, store_err
 /* Every subscription, by id, with its pending count. */
 int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err);
 
+/* ---- webhooks: delivery (webhook_delivery.c's reads and writes) ---- */
+typedef struct store_webhook_due {
+    int64_t outbox_id, seq, attempts, created_at;
+    store_webhook w;   /* pending and last_delivered_seq unset */
+} store_webhook_due;
+/* The oldest outbox row of each subscription, when it is due at now: the
+ * next delivery of each (strict seq order), at most limit. */
+int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
+                       store_err *err);
+/* A 2xx: the row goes, the subscription's last_delivered_seq moves on and
+ * it is no longer failing. */
+int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err);
+/* A failure: attempts + 1, next try at next_at, and the subscription is
+ * failing when the row has waited since before failing_before. */
+int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t next_at,
+                            const char *error, int64_t failing_before, store_err *err);
+/* Rows in every outbox. */
+int store_webhooks_pending(store *s, int64_t *n, store_err *err);
+
 #endif

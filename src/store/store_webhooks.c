@@ -118,3 +118,98 @@ int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, 
     *out = rows;
     return STORE_OK;
 }
+
+/* ---- delivery ---- */
+
+int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
+                       store_err *err) {
+    *out = NULL;
+    *n = 0;
+    /* only the head row of a subscription may go: seq N+1 waits for N */
+    sqlite3_stmt *st = stmt_get(&s->rcache,
+                                "SELECT o.id, o.seq, o.attempts, o.created_at, w.id, w.stream, w.response_fragment,"
+                                " w.url, w.headers, w.secret, w.failing"
+                                " FROM webhook_subscriptions w JOIN webhook_outbox o ON o.subscription_id = w.id"
+                                " AND o.seq = (SELECT min(seq) FROM webhook_outbox h WHERE h.subscription_id = w.id)"
+                                " WHERE o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
+                                err);
+    if (!st) return err->code;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, limit);
+    store_webhook_due *rows = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            store_webhook_due *g = gql_arena_alloc(a, ncap * sizeof *g);
+            if (*n) memcpy(g, rows, *n * sizeof *g);
+            rows = g;
+            cap = ncap;
+        }
+        store_webhook_due *d = &rows[(*n)++];
+        memset(d, 0, sizeof *d);
+        d->outbox_id = col_i64(st, 0);
+        d->seq = col_i64(st, 1);
+        d->attempts = col_i64(st, 2);
+        d->created_at = col_i64(st, 3);
+        d->w.id = col_text(st, 4, a);
+        if (!stream_of_name((const char *)sqlite3_column_text(st, 5), &d->w.stream)) d->w.stream = STORE_STREAM_OPERATIONS;
+        d->w.response_fragment = col_text(st, 6, a);
+        d->w.url = col_text(st, 7, a);
+        d->w.headers_json = col_text(st, 8, a);
+        d->w.secret = col_text(st, 9, a);
+        d->w.failing = col_i64(st, 10) != 0;
+    }
+    stmt_put(&s->rcache, st);
+    if (rc != SQLITE_DONE) return store_sqlite_err(err, s->rdb, rc, "reading due webhook deliveries");
+    *out = rows;
+    return STORE_OK;
+}
+
+int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
+    sqlite3_stmt *st = stmt_get(tx->cache, "DELETE FROM webhook_outbox WHERE id = ?", err);
+    if (!st) return err->code;
+    sqlite3_bind_int64(st, 1, outbox_id);
+    if (step_done(tx, st, "removing a delivered webhook row", err)) return err->code;
+    st = stmt_get(tx->cache,
+                  "UPDATE webhook_subscriptions SET failing = 0,"
+                  " last_delivered_seq = max(coalesce(last_delivered_seq, 0), ?) WHERE id = ?",
+                  err);
+    if (!st) return err->code;
+    sqlite3_bind_int64(st, 1, seq);
+    bind_text(st, 2, sub_id);
+    return step_done(tx, st, "advancing a webhook subscription", err);
+}
+
+int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t next_at,
+                            const char *error, int64_t failing_before, store_err *err) {
+    sqlite3_stmt *st = stmt_get(tx->cache,
+                                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+                                " last_error = ? WHERE id = ? RETURNING created_at",
+                                err);
+    if (!st) return err->code;
+    sqlite3_bind_int64(st, 1, next_at);
+    bind_text(st, 2, error);
+    sqlite3_bind_int64(st, 3, outbox_id);
+    int rc = sqlite3_step(st);
+    bool row = rc == SQLITE_ROW;
+    int64_t created = row ? sqlite3_column_int64(st, 0) : 0;
+    if (row) rc = sqlite3_step(st);
+    stmt_put(tx->cache, st);
+    if (rc != SQLITE_DONE) return store_sqlite_err(err, tx->db, rc, "recording a failed webhook delivery");
+    if (!row || created >= failing_before) return STORE_OK;   /* gone (unsubscribed), or not failing for long */
+    st = stmt_get(tx->cache, "UPDATE webhook_subscriptions SET failing = 1 WHERE id = ?", err);
+    if (!st) return err->code;
+    bind_text(st, 1, sub_id);
+    return step_done(tx, st, "marking a webhook subscription failing", err);
+}
+
+int store_webhooks_pending(store *s, int64_t *n, store_err *err) {
+    sqlite3_stmt *st = stmt_get(&s->rcache, "SELECT count(*) FROM webhook_outbox", err);
+    if (!st) return err->code;
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    stmt_put(&s->rcache, st);
+    return rc == SQLITE_ROW ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "counting webhook deliveries");
+}
