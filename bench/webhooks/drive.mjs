@@ -6,7 +6,7 @@
 // deliveries per second from the first request sent to the last delivery
 // received, and the receiver's order and duplicate counts.
 const cfg = JSON.parse(process.argv[2]);
-const { http, token, rx, subs = 8, events = 5000, batch = 100, timeoutS = 300 } = cfg;
+const { http, token, rx, subs = 8, events = 5000, batch = 50, timeoutS = 300 } = cfg;
 async function gql(query, variables) {
   const res = await fetch(http, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pico-api-org': token },
     body: JSON.stringify({ query, variables }) });

@@ -6,13 +6,13 @@
 # received (SUBS × EVENTS deliveries), with the receiver's count of
 # deliveries out of seq order (must be 0) and of repeats. Writes
 # bench/webhooks/results.md and the WEBHOOKS section of bench/RESULTS.md.
-# Settings (environment): SUBS (8), EVENTS (5000), BATCH (100), PORT (4310),
+# Settings (environment): SUBS (8), EVENTS (5000), BATCH (50), PORT (4310),
 # RX_PORT (4311), BUILD (build-release), WAIT_QUIET (300), QUIET_IDLE (90),
 # MESD_ARGS (extra `mesd serve` flags, e.g. the in-flight limit per host).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
-SUBS=${SUBS:-8} EVENTS=${EVENTS:-5000} BATCH=${BATCH:-100} PORT=${PORT:-4310} RX_PORT=${RX_PORT:-4311}
+SUBS=${SUBS:-8} EVENTS=${EVENTS:-5000} BATCH=${BATCH:-50} PORT=${PORT:-4310} RX_PORT=${RX_PORT:-4311}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-webhooks.XXXXXX)
 trap 'stop_all; rm -rf "$TMP"' EXIT

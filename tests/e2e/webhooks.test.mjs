@@ -396,3 +396,31 @@ test('subscribing again replaces; unsubscribing stops deliveries', async () => {
   await b.close();
   assert.deepEqual(await srv.stop(), { code: 0, signal: null });
 });
+
+test('roles: erp and admin manage webhooks, an operator may not; mesd\'s own headers cannot be overridden', async () => {
+  const srv = await server();
+  const rx = await startReceiver();
+  const tokenOf = (role) => execFileSync(mesdBin, ['token', 'create', '--role', role, '--name', `hook ${role}`,
+    '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' }).trim().split('\n').at(-1);
+  const erp = tokenOf('erp');
+  const operator = tokenOf('operator');
+  await subscribe(srv, { subscriptionID: 'by-erp', webhookUrl: rx.url }, erp);
+  const body = await srv.gql(SUBSCRIBE, { input: { subscriptionID: 'by-op', webhookUrl: rx.url, responseFragment: FRAGMENT } }, operator);
+  assert.equal(body.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(body));
+  const un = await srv.gql(UNSUBSCRIBE, { id: 'by-erp' }, operator);
+  assert.equal(un.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(un));
+  // a header that would forge mesd's signature is refused, and nothing registered
+  const forged = await srv.gql(SUBSCRIBE, { input: { subscriptionID: 'forge', webhookUrl: rx.url, responseFragment: FRAGMENT,
+    webhookHeaders: { 'X-Mesd-Signature': 'sha256=00' } } });
+  assert.ok(forged.errors?.length, JSON.stringify(forged));
+  const split = await srv.gql(SUBSCRIBE, { input: { subscriptionID: 'split', webhookUrl: rx.url, responseFragment: FRAGMENT,
+    webhookHeaders: { 'X-Ok': 'a\r\nX-Injected: b' } } });
+  assert.ok(split.errors?.length, JSON.stringify(split));
+  assert.deepEqual((await subscriptions(srv)).map((s) => s.subscriptionID), ['by-erp']);
+  // the erp's subscription delivers
+  await emit(srv);
+  await rx.waitFor((r) => acked(of(rx, 'by-erp')).length >= 1, { what: 'a delivery to the erp subscription' });
+  assert.equal(rx.requests.filter((r) => r.headers['x-injected']).length, 0);
+  await rx.close();
+  assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+});
