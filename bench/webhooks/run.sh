@@ -8,7 +8,8 @@
 # bench/webhooks/results.md and the WEBHOOKS section of bench/RESULTS.md.
 # Settings (environment): SUBS (8), EVENTS (5000), BATCH (50), PORT (4310),
 # RX_PORT (4311), BUILD (build-release), WAIT_QUIET (300), QUIET_IDLE (90),
-# MESD_ARGS (extra `mesd serve` flags, e.g. the in-flight limit per host).
+# MESD_ARGS (extra `mesd serve` flags, e.g. the in-flight limit per host),
+# NOTE (a sentence printed under the table: what explains the number).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
@@ -46,6 +47,7 @@ ROW=$(node -e '
   echo "$ROW"
   echo
   echo "Target: 2,000 deliveries/s on the development machine (2 cores, the receiver and the driver sharing them)."
+  [ -z "${NOTE:-}" ] || { echo; echo "$NOTE"; }
 } >"$OUT"
 cat "$OUT"
 results_section WEBHOOKS "Webhook deliveries (\`bench/webhooks/run.sh\`)" "$OUT"
