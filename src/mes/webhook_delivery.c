@@ -436,12 +436,14 @@ mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg,
     h->curl_timer.data = h->scan_timer.data = h;
     h->refs = 2;
     uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    mes_set_hooks(m, h);
     return h;
 }
 
 void mes_hooks_stop(mes_hooks *h) {
     if (!h || h->stopping) return;
     h->stopping = true;
+    mes_set_hooks(h->m, NULL);
     /* in flight: aborted, the rows stay and go again after a restart; those
        waiting for their record job are freed by it */
     for (delivery *d = h->flight, *next; d; d = next) {
@@ -462,11 +464,15 @@ void mes_hooks_stop(mes_hooks *h) {
     unref(h);
 }
 
-void mes_hooks_get_metrics(mes_hooks *h, mes_hooks_metrics *out) {
-    memset(out, 0, sizeof *out);
-    if (!h) return;
-    out->delivered = h->delivered;
-    out->failed = h->failed;
+void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out) {
+    if (h) {
+        out->webhook_delivered = h->delivered;
+        out->webhook_failed = h->failed;
+    }
+    int64_t pending = 0, failing = 0;
     store_err err = {0};
-    store_webhooks_pending(h->st, &out->pending, &err);
+    if (store_webhooks_counts(st, &pending, &failing, &err) == STORE_OK) {
+        out->webhook_pending = (uint64_t)pending;
+        out->webhook_failing = (uint64_t)failing;
+    }
 }
