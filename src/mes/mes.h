@@ -185,6 +185,10 @@ typedef struct mes_hooks mes_hooks;
 typedef struct mes_hooks_config {
     uint32_t max_per_host;      /* deliveries in flight per receiver host (default 8) */
     uint32_t scan_ms;           /* how often due rows are looked for (default 100) */
+    /* --webhook-allow: receivers allowed, comma-separated host names, IP
+       addresses and CIDR networks (checked against the address connected
+       to, so a name that resolves elsewhere is caught); NULL: any */
+    const char *allow;
 } mes_hooks_config;
 mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen);
 /* Aborts what is in flight (it stays in the outbox) and frees the engine once

@@ -55,10 +55,23 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd) {
    a row is never sent twice at once. */
 
 #include <curl/curl.h>
+#include <arpa/inet.h>
+#include <strings.h>
 #include <time.h>
+
+/* One --webhook-allow entry: a host name, or a network (an address is a
+ * network of one). */
+typedef struct allow_entry {
+    char name[256];          /* "" for a network */
+    int family;              /* AF_INET, AF_INET6 */
+    unsigned char addr[16];
+    int bits;
+} allow_entry;
 
 typedef struct delivery delivery;
 struct mes_hooks {
+    allow_entry *allow;
+    size_t nallow;
     mes *m;
     store *st;
     uv_loop_t *loop;
@@ -83,7 +96,7 @@ struct delivery {
     char host[256];
     int64_t outbox_id, seq, attempts, created_at;
     long status;
-    bool ok;
+    bool ok, denied;   /* denied: the allow-list refused the receiver */
     char error[CURL_ERROR_SIZE];
 };
 
@@ -100,6 +113,7 @@ static int64_t wall_ms(void) {
 
 static void unref(mes_hooks *h) {
     if (--h->refs > 0 || !h->stopping) return;
+    free(h->allow);
     gql_arena_free(&h->arena);
     free(h);
 }
@@ -174,7 +188,9 @@ static void check_done(mes_hooks *h) {
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&d);
         curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &d->status);
         bool ok = msg->data.result == CURLE_OK && d->status >= 200 && d->status < 300;
-        if (msg->data.result != CURLE_OK) {
+        if (d->denied) {
+            snprintf(d->error, sizeof d->error, "receiver %.200s is not in --webhook-allow", d->host);
+        } else if (msg->data.result != CURLE_OK) {
             if (!d->error[0]) snprintf(d->error, sizeof d->error, "%s", curl_easy_strerror(msg->data.result));
         } else if (!ok) {
             snprintf(d->error, sizeof d->error, "HTTP %ld", d->status);
@@ -334,6 +350,68 @@ static void add_header(delivery *d, const char *name, const char *value) {
     d->headers = l;
 }
 
+static bool parse_allow(mes_hooks *h, const char *list, char *err, size_t errlen) {
+    if (!list || !*list) return true;
+    size_t cap = 1;
+    for (const char *p = list; *p; p++) cap += *p == ',';
+    h->allow = calloc(cap, sizeof *h->allow);
+    if (!h->allow) abort();
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        char item[256];
+        if (n == 0 || n >= sizeof item) {
+            snprintf(err, errlen, "--webhook-allow: an empty or too long entry");
+            return false;
+        }
+        memcpy(item, p, n);
+        item[n] = 0;
+        p += n + (p[n] == ',');
+        allow_entry *e = &h->allow[h->nallow++];
+        char *slash = strchr(item, '/');
+        if (slash) *slash = 0;
+        if (inet_pton(AF_INET, item, e->addr) == 1) e->family = AF_INET, e->bits = 32;
+        else if (inet_pton(AF_INET6, item, e->addr) == 1) e->family = AF_INET6, e->bits = 128;
+        if (slash) {
+            char *end;
+            long bits = strtol(slash + 1, &end, 10);
+            if (!e->family || *end || end == slash + 1 || bits < 0 || bits > e->bits) {
+                snprintf(err, errlen, "--webhook-allow: '%s/%s' is not a network", item, slash + 1);
+                return false;
+            }
+            e->bits = (int)bits;
+        }
+        if (!e->family) snprintf(e->name, sizeof e->name, "%s", item);
+    }
+    return true;
+}
+
+static bool in_network(const allow_entry *e, const unsigned char *a) {
+    int full = e->bits / 8, rest = e->bits % 8;
+    if (memcmp(e->addr, a, (size_t)full) != 0) return false;
+    return rest == 0 || ((e->addr[full] ^ a[full]) & (0xff << (8 - rest))) == 0;
+}
+
+/* The receiver is allowed by name, or by the address connected to. */
+static bool allowed(const mes_hooks *h, const char *host, const char *ip) {
+    if (!h->nallow) return true;
+    unsigned char a[16];
+    int fam = ip && inet_pton(AF_INET, ip, a) == 1 ? AF_INET : ip && inet_pton(AF_INET6, ip, a) == 1 ? AF_INET6 : 0;
+    for (size_t i = 0; i < h->nallow; i++) {
+        const allow_entry *e = &h->allow[i];
+        if (e->name[0] ? strcasecmp(e->name, host) == 0 : fam == e->family && in_network(e, a)) return true;
+    }
+    return false;
+}
+
+/* Called once connected, before the request is sent. */
+static int on_prereq(void *user, char *ip, char *local_ip, int remote_port, int local_port) {
+    (void)local_ip, (void)remote_port, (void)local_port;
+    delivery *d = user;
+    if (allowed(d->h, d->host, ip)) return CURL_PREREQFUNC_OK;
+    d->denied = true;
+    return CURL_PREREQFUNC_ABORT;
+}
+
 static void start_one(mes_hooks *h, const store_webhook_due *due, const char *host) {
     delivery *d = calloc(1, sizeof *d);
     if (!d) abort();
@@ -387,6 +465,10 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_easy_setopt(e, CURLOPT_PRIVATE, d);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->error);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "mesd-webhooks");
+    if (h->nallow) {
+        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+        curl_easy_setopt(e, CURLOPT_PREREQDATA, d);
+    }
     curl_multi_add_handle(h->multi, e);
 }
 
@@ -421,7 +503,14 @@ mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg,
     if (!h->cfg.max_per_host) h->cfg.max_per_host = 8;
     if (!h->cfg.scan_ms) h->cfg.scan_ms = 100;
     gql_arena_init(&h->arena, 0);
+    if (!parse_allow(h, h->cfg.allow, err, errlen)) {
+        free(h->allow);
+        gql_arena_free(&h->arena);
+        free(h);
+        return NULL;
+    }
     if (!(h->multi = curl_multi_init())) {
+        free(h->allow);
         snprintf(err, errlen, "libcurl: cannot make a multi handle");
         gql_arena_free(&h->arena);
         free(h);
