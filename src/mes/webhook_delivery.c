@@ -153,12 +153,17 @@ static int record_run(store_tx *tx, void *arg, store_err *err) {
                                    now - 3600 * 1000, err);
 }
 
+static void on_scan(uv_timer_t *t);
+
 static void record_done(void *arg, const store_err *err) {
     delivery *d = arg;
     mes_hooks *h = d->h;
     (void)err;   /* a failed record leaves the row as it was: it is tried again */
+    bool next = d->ok && !h->stopping;
     flight_remove(h, d);
     delivery_free(d);
+    /* a subscription's next row may go now: look at once, not at the next tick */
+    if (next) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
     unref(h);
 }
 
