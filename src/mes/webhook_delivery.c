@@ -67,11 +67,14 @@ typedef struct allow_entry {
     unsigned char addr[16];
     int bits;
 } allow_entry;
+struct mes_webhook_allow {
+    size_t n;
+    allow_entry e[];
+};
 
 typedef struct delivery delivery;
 struct mes_hooks {
-    allow_entry *allow;
-    size_t nallow;
+    mes_webhook_allow *allow;   /* NULL: any receiver */
     mes *m;
     store *st;
     uv_loop_t *loop;
@@ -113,7 +116,7 @@ static int64_t wall_ms(void) {
 
 static void unref(mes_hooks *h) {
     if (--h->refs > 0 || !h->stopping) return;
-    free(h->allow);
+    mes_webhook_allow_free(h->allow);
     gql_arena_free(&h->arena);
     free(h);
 }
@@ -355,12 +358,9 @@ static void add_header(delivery *d, const char *name, const char *value) {
     d->headers = l;
 }
 
-static bool parse_allow(mes_hooks *h, const char *list, char *err, size_t errlen) {
-    if (!list || !*list) return true;
-    size_t cap = 1;
-    for (const char *p = list; *p; p++) cap += *p == ',';
-    h->allow = calloc(cap, sizeof *h->allow);
-    if (!h->allow) abort();
+void mes_webhook_allow_free(mes_webhook_allow *a) { free(a); }
+
+static bool parse_entries(mes_webhook_allow *a, const char *list, char *err, size_t errlen) {
     for (const char *p = list; *p;) {
         size_t n = strcspn(p, ",");
         char item[256];
@@ -371,7 +371,7 @@ static bool parse_allow(mes_hooks *h, const char *list, char *err, size_t errlen
         memcpy(item, p, n);
         item[n] = 0;
         p += n + (p[n] == ',');
-        allow_entry *e = &h->allow[h->nallow++];
+        allow_entry *e = &a->e[a->n++];
         char *slash = strchr(item, '/');
         if (slash) *slash = 0;
         if (inet_pton(AF_INET, item, e->addr) == 1) e->family = AF_INET, e->bits = 32;
@@ -390,6 +390,21 @@ static bool parse_allow(mes_hooks *h, const char *list, char *err, size_t errlen
     return true;
 }
 
+bool mes_webhook_allow_parse(const char *list, mes_webhook_allow **out, char *err, size_t errlen) {
+    *out = NULL;
+    if (!list || !*list) return true;
+    size_t cap = 1;
+    for (const char *p = list; *p; p++) cap += *p == ',';
+    mes_webhook_allow *a = calloc(1, sizeof *a + cap * sizeof a->e[0]);
+    if (!a) abort();
+    if (!parse_entries(a, list, err, errlen)) {
+        free(a);
+        return false;
+    }
+    *out = a;
+    return true;
+}
+
 static bool in_network(const allow_entry *e, const unsigned char *a) {
     int full = e->bits / 8, rest = e->bits % 8;
     if (memcmp(e->addr, a, (size_t)full) != 0) return false;
@@ -397,12 +412,12 @@ static bool in_network(const allow_entry *e, const unsigned char *a) {
 }
 
 /* The receiver is allowed by name, or by the address connected to. */
-static bool allowed(const mes_hooks *h, const char *host, const char *ip) {
-    if (!h->nallow) return true;
+bool mes_webhook_allowed(const mes_webhook_allow *al, const char *host, const char *ip) {
+    if (!al) return true;
     unsigned char a[16];
     int fam = ip && inet_pton(AF_INET, ip, a) == 1 ? AF_INET : ip && inet_pton(AF_INET6, ip, a) == 1 ? AF_INET6 : 0;
-    for (size_t i = 0; i < h->nallow; i++) {
-        const allow_entry *e = &h->allow[i];
+    for (size_t i = 0; i < al->n; i++) {
+        const allow_entry *e = &al->e[i];
         if (e->name[0] ? strcasecmp(e->name, host) == 0 : fam == e->family && in_network(e, a)) return true;
     }
     return false;
@@ -412,7 +427,7 @@ static bool allowed(const mes_hooks *h, const char *host, const char *ip) {
 static int on_prereq(void *user, char *ip, char *local_ip, int remote_port, int local_port) {
     (void)local_ip, (void)remote_port, (void)local_port;
     delivery *d = user;
-    if (allowed(d->h, d->host, ip)) return CURL_PREREQFUNC_OK;
+    if (mes_webhook_allowed(d->h->allow, d->host, ip)) return CURL_PREREQFUNC_OK;
     d->denied = true;
     return CURL_PREREQFUNC_ABORT;
 }
@@ -470,7 +485,7 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_easy_setopt(e, CURLOPT_PRIVATE, d);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->error);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "mesd-webhooks");
-    if (h->nallow) {
+    if (h->allow) {
         curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
         curl_easy_setopt(e, CURLOPT_PREREQDATA, d);
     }
@@ -508,14 +523,13 @@ mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg,
     if (!h->cfg.max_per_host) h->cfg.max_per_host = 8;
     if (!h->cfg.scan_ms) h->cfg.scan_ms = 100;
     gql_arena_init(&h->arena, 0);
-    if (!parse_allow(h, h->cfg.allow, err, errlen)) {
-        free(h->allow);
+    if (!mes_webhook_allow_parse(h->cfg.allow, &h->allow, err, errlen)) {
         gql_arena_free(&h->arena);
         free(h);
         return NULL;
     }
     if (!(h->multi = curl_multi_init())) {
-        free(h->allow);
+        mes_webhook_allow_free(h->allow);
         snprintf(err, errlen, "libcurl: cannot make a multi handle");
         gql_arena_free(&h->arena);
         free(h);
