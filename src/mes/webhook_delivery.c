@@ -1,16 +1,23 @@
 /*
- * webhook_delivery.c: how a webhook delivery is signed and when a failed
- * one is retried (api.md "Webhooks").
+ * webhook_delivery.c: webhook delivery (api.md "Webhooks"): signing, the
+ * retry schedule, the receiver allow-list, and the engine that POSTs the
+ * outbox rows with libcurl's multi interface on the loop.
  *
- * Must never: sign anything but "<timestamp>.<body>" exactly as sent, or
- * retry sooner than the schedule says (a receiver that is down must not be
- * hammered).
+ * Must never: send seq N+1 of a subscription before N got a 2xx, have two
+ * deliveries of one subscription in flight, drop an outbox row that did not
+ * get a 2xx, follow a redirect, sign anything but "<timestamp>.<body>"
+ * exactly as sent, retry sooner than the schedule says (a receiver that is
+ * down must not be hammered), or block the loop on the network.
  */
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include "webhooks.h"
 
 bool mes_webhook_sign(const char *secret, int64_t timestamp, const char *body, size_t len,
@@ -54,9 +61,6 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd) {
    write job; the subscription stays "in flight" until that job is back, so
    a row is never sent twice at once. */
 
-#include <curl/curl.h>
-#include <arpa/inet.h>
-#include <strings.h>
 #include <time.h>
 
 /* One --webhook-allow entry: a host name, or a network (an address is a
