@@ -49,6 +49,7 @@ static void usage(FILE *out) {
           "  --query-cache-entries N   query answers kept until the next commit (4096; 0: no cache)\n"
           "  --query-cache-bytes N     bytes those answers may hold (67108864)\n"
           "  --webhook-max-per-host N  webhook deliveries in flight per receiver host (8)\n"
+          "  --webhook-allow LIST      receivers allowed: host names, addresses, CIDR networks (any)\n"
           "\n"
           "Every flag also reads MESD_<FLAG> from the environment (--max-body-bytes: MESD_MAX_BODY_BYTES).\n",
           out);
@@ -57,7 +58,7 @@ static void usage(FILE *out) {
 enum {
     F_LISTEN, F_DB, F_DEMO, F_LOG_LEVEL, F_MAX_BODY, F_MAX_HEADER, F_MAX_WS_MSG, F_MAX_OUTPUT, F_MAX_CONNS,
     F_MAX_SUBS, F_MAX_DEPTH, F_MAX_ALIASES, F_HEADER_TO, F_IDLE_TO, F_SHUTDOWN_TO, F_WS_INIT_TO, F_LEGACY_KA,
-    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HELP, F_COUNT
+    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HOOK_ALLOW, F_HELP, F_COUNT
 };
 
 static bool parse_u64(const char *flag, const char *v, uint64_t max, uint64_t *out) {
@@ -183,7 +184,7 @@ int cmd_serve(int argc, char **argv) {
         [F_LEGACY_KA] = FLAG("legacy-ka-ms", true),  [F_SSE_KA] = FLAG("sse-keepalive-ms", true),
         [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
         [F_QCACHE_ENTRIES] = FLAG("query-cache-entries", true), [F_QCACHE_BYTES] = FLAG("query-cache-bytes", true),
-        [F_HOOK_PER_HOST] = FLAG("webhook-max-per-host", true),
+        [F_HOOK_PER_HOST] = FLAG("webhook-max-per-host", true), [F_HOOK_ALLOW] = FLAG("webhook-allow", true),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
@@ -199,6 +200,7 @@ int cmd_serve(int argc, char **argv) {
     mes_config mcfg;
     mes_config_defaults(&mcfg);
     mes_hooks_config hcfg = {0};
+    hcfg.allow = f[F_HOOK_ALLOW].value;
     char host[256] = "127.0.0.1";
     if (f[F_LISTEN].value && !parse_listen(f[F_LISTEN].value, host, sizeof host, &cfg.port)) {
         fprintf(stderr, "mesd serve: --listen wants HOST:PORT, not '%s'\n", f[F_LISTEN].value);

@@ -79,6 +79,7 @@ struct mes {
     mes_answers answers;
     mes_auth auth;
     mes_bus *bus;
+    mes_hooks *hooks;          /* the webhook engine, when one runs (mes_hooks_start) */
     /* one arena and output buffer reused by queries (they finish inside
        mes_execute); a query whose done callback runs another query takes
        fresh ones */

@@ -109,7 +109,10 @@ void mes_get_metrics(mes *m, mes_metrics *out) {
     out->query_cache_flushes = m->answers.flushes;
     out->mutations = m->mutations;
     out->mutation_errors = m->mutation_errors;
+    mes_hooks_fill_metrics(m->hooks, m->st, out);
 }
+
+void mes_set_hooks(mes *m, mes_hooks *h) { m->hooks = h; }
 
 const char *mes_stream_name(store_stream s) {
     static const char *const names[STORE_STREAM_COUNT] = {"operations", "sub_operations", "completes", "notes"};

@@ -166,6 +166,9 @@ typedef struct mes_metrics {
     uint64_t query_cache_entries, query_cache_bytes;  /* held now */
     uint64_t query_cache_flushes;                     /* times a commit emptied it */
     uint64_t mutations, mutation_errors;
+    /* webhooks: answers since start (2xx, anything else), rows in the
+       outboxes and subscriptions marked failing, now */
+    uint64_t webhook_delivered, webhook_failed, webhook_pending, webhook_failing;
 } mes_metrics;
 void mes_get_metrics(mes *m, mes_metrics *out);
 const char *mes_stream_name(store_stream s);      /* "operations", "sub_operations", "completes", "notes" */
@@ -182,12 +185,14 @@ typedef struct mes_hooks mes_hooks;
 typedef struct mes_hooks_config {
     uint32_t max_per_host;      /* deliveries in flight per receiver host (default 8) */
     uint32_t scan_ms;           /* how often due rows are looked for (default 100) */
+    /* --webhook-allow: receivers allowed, comma-separated host names, IP
+       addresses and CIDR networks (checked against the address connected
+       to, so a name that resolves elsewhere is caught); NULL: any */
+    const char *allow;
 } mes_hooks_config;
 mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen);
 /* Aborts what is in flight (it stays in the outbox) and frees the engine once
  * its handles are closed and its store jobs are back. Before store_close. */
 void mes_hooks_stop(mes_hooks *h);
-typedef struct mes_hooks_metrics { uint64_t delivered, failed; int64_t pending; } mes_hooks_metrics;
-void mes_hooks_get_metrics(mes_hooks *h, mes_hooks_metrics *out);
 
 #endif

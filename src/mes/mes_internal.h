@@ -84,6 +84,12 @@ mes_write *mes_ctx_write(mes_ctx *c, const gql_resolve_info *info);
 /* The field error for a failed write. */
 gql_rv mes_write_error(mes_ctx *c, const mes_write *w);
 
+/* ---- webhooks: the engine the service reports in its metrics ---- */
+void mes_set_hooks(mes *m, mes_hooks *h);
+/* Fills the webhook_* fields of out (h may be NULL: pending and failing
+ * are read from the store all the same). */
+void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out);
+
 /* ---- the domain's entry points the core calls ------------------------- */
 
 /* Binds every resolver, scalar and mutation planner of the API (resolve_*.c,

@@ -1,16 +1,23 @@
 /*
- * webhook_delivery.c: how a webhook delivery is signed and when a failed
- * one is retried (api.md "Webhooks").
+ * webhook_delivery.c: webhook delivery (api.md "Webhooks"): signing, the
+ * retry schedule, the receiver allow-list, and the engine that POSTs the
+ * outbox rows with libcurl's multi interface on the loop.
  *
- * Must never: sign anything but "<timestamp>.<body>" exactly as sent, or
- * retry sooner than the schedule says (a receiver that is down must not be
- * hammered).
+ * Must never: send seq N+1 of a subscription before N got a 2xx, have two
+ * deliveries of one subscription in flight, drop an outbox row that did not
+ * get a 2xx, follow a redirect, sign anything but "<timestamp>.<body>"
+ * exactly as sent, retry sooner than the schedule says (a receiver that is
+ * down must not be hammered), or block the loop on the network.
  */
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include "webhooks.h"
 
 bool mes_webhook_sign(const char *secret, int64_t timestamp, const char *body, size_t len,
@@ -54,11 +61,24 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd) {
    write job; the subscription stays "in flight" until that job is back, so
    a row is never sent twice at once. */
 
-#include <curl/curl.h>
 #include <time.h>
+
+/* One --webhook-allow entry: a host name, or a network (an address is a
+ * network of one). */
+typedef struct allow_entry {
+    char name[256];          /* "" for a network */
+    int family;              /* AF_INET, AF_INET6 */
+    unsigned char addr[16];
+    int bits;
+} allow_entry;
+struct mes_webhook_allow {
+    size_t n;
+    allow_entry e[];
+};
 
 typedef struct delivery delivery;
 struct mes_hooks {
+    mes_webhook_allow *allow;   /* NULL: any receiver */
     mes *m;
     store *st;
     uv_loop_t *loop;
@@ -83,7 +103,7 @@ struct delivery {
     char host[256];
     int64_t outbox_id, seq, attempts, created_at;
     long status;
-    bool ok;
+    bool ok, denied;   /* denied: the allow-list refused the receiver */
     char error[CURL_ERROR_SIZE];
 };
 
@@ -100,6 +120,7 @@ static int64_t wall_ms(void) {
 
 static void unref(mes_hooks *h) {
     if (--h->refs > 0 || !h->stopping) return;
+    mes_webhook_allow_free(h->allow);
     gql_arena_free(&h->arena);
     free(h);
 }
@@ -139,12 +160,17 @@ static int record_run(store_tx *tx, void *arg, store_err *err) {
                                    now - 3600 * 1000, err);
 }
 
+static void on_scan(uv_timer_t *t);
+
 static void record_done(void *arg, const store_err *err) {
     delivery *d = arg;
     mes_hooks *h = d->h;
     (void)err;   /* a failed record leaves the row as it was: it is tried again */
+    bool next = d->ok && !h->stopping;
     flight_remove(h, d);
     delivery_free(d);
+    /* a subscription's next row may go now: look at once, not at the next tick */
+    if (next) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
     unref(h);
 }
 
@@ -174,7 +200,9 @@ static void check_done(mes_hooks *h) {
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&d);
         curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &d->status);
         bool ok = msg->data.result == CURLE_OK && d->status >= 200 && d->status < 300;
-        if (msg->data.result != CURLE_OK) {
+        if (d->denied) {
+            snprintf(d->error, sizeof d->error, "receiver %.200s is not in --webhook-allow", d->host);
+        } else if (msg->data.result != CURLE_OK) {
             if (!d->error[0]) snprintf(d->error, sizeof d->error, "%s", curl_easy_strerror(msg->data.result));
         } else if (!ok) {
             snprintf(d->error, sizeof d->error, "HTTP %ld", d->status);
@@ -334,6 +362,80 @@ static void add_header(delivery *d, const char *name, const char *value) {
     d->headers = l;
 }
 
+void mes_webhook_allow_free(mes_webhook_allow *a) { free(a); }
+
+static bool parse_entries(mes_webhook_allow *a, const char *list, char *err, size_t errlen) {
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        char item[256];
+        if (n == 0 || n >= sizeof item) {
+            snprintf(err, errlen, "--webhook-allow: an empty or too long entry");
+            return false;
+        }
+        memcpy(item, p, n);
+        item[n] = 0;
+        p += n + (p[n] == ',');
+        allow_entry *e = &a->e[a->n++];
+        char *slash = strchr(item, '/');
+        if (slash) *slash = 0;
+        if (inet_pton(AF_INET, item, e->addr) == 1) e->family = AF_INET, e->bits = 32;
+        else if (inet_pton(AF_INET6, item, e->addr) == 1) e->family = AF_INET6, e->bits = 128;
+        if (slash) {
+            char *end;
+            long bits = strtol(slash + 1, &end, 10);
+            if (!e->family || *end || end == slash + 1 || bits < 0 || bits > e->bits) {
+                snprintf(err, errlen, "--webhook-allow: '%s/%s' is not a network", item, slash + 1);
+                return false;
+            }
+            e->bits = (int)bits;
+        }
+        if (!e->family) snprintf(e->name, sizeof e->name, "%s", item);
+    }
+    return true;
+}
+
+bool mes_webhook_allow_parse(const char *list, mes_webhook_allow **out, char *err, size_t errlen) {
+    *out = NULL;
+    if (!list || !*list) return true;
+    size_t cap = 1;
+    for (const char *p = list; *p; p++) cap += *p == ',';
+    mes_webhook_allow *a = calloc(1, sizeof *a + cap * sizeof a->e[0]);
+    if (!a) abort();
+    if (!parse_entries(a, list, err, errlen)) {
+        free(a);
+        return false;
+    }
+    *out = a;
+    return true;
+}
+
+static bool in_network(const allow_entry *e, const unsigned char *a) {
+    int full = e->bits / 8, rest = e->bits % 8;
+    if (memcmp(e->addr, a, (size_t)full) != 0) return false;
+    return rest == 0 || ((e->addr[full] ^ a[full]) & (0xff << (8 - rest))) == 0;
+}
+
+/* The receiver is allowed by name, or by the address connected to. */
+bool mes_webhook_allowed(const mes_webhook_allow *al, const char *host, const char *ip) {
+    if (!al) return true;
+    unsigned char a[16];
+    int fam = ip && inet_pton(AF_INET, ip, a) == 1 ? AF_INET : ip && inet_pton(AF_INET6, ip, a) == 1 ? AF_INET6 : 0;
+    for (size_t i = 0; i < al->n; i++) {
+        const allow_entry *e = &al->e[i];
+        if (e->name[0] ? strcasecmp(e->name, host) == 0 : fam == e->family && in_network(e, a)) return true;
+    }
+    return false;
+}
+
+/* Called once connected, before the request is sent. */
+static int on_prereq(void *user, char *ip, char *local_ip, int remote_port, int local_port) {
+    (void)local_ip, (void)remote_port, (void)local_port;
+    delivery *d = user;
+    if (mes_webhook_allowed(d->h->allow, d->host, ip)) return CURL_PREREQFUNC_OK;
+    d->denied = true;
+    return CURL_PREREQFUNC_ABORT;
+}
+
 static void start_one(mes_hooks *h, const store_webhook_due *due, const char *host) {
     delivery *d = calloc(1, sizeof *d);
     if (!d) abort();
@@ -387,6 +489,10 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_easy_setopt(e, CURLOPT_PRIVATE, d);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->error);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "mesd-webhooks");
+    if (h->allow) {
+        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+        curl_easy_setopt(e, CURLOPT_PREREQDATA, d);
+    }
     curl_multi_add_handle(h->multi, e);
 }
 
@@ -421,7 +527,13 @@ mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg,
     if (!h->cfg.max_per_host) h->cfg.max_per_host = 8;
     if (!h->cfg.scan_ms) h->cfg.scan_ms = 100;
     gql_arena_init(&h->arena, 0);
+    if (!mes_webhook_allow_parse(h->cfg.allow, &h->allow, err, errlen)) {
+        gql_arena_free(&h->arena);
+        free(h);
+        return NULL;
+    }
     if (!(h->multi = curl_multi_init())) {
+        mes_webhook_allow_free(h->allow);
         snprintf(err, errlen, "libcurl: cannot make a multi handle");
         gql_arena_free(&h->arena);
         free(h);
@@ -436,12 +548,14 @@ mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg,
     h->curl_timer.data = h->scan_timer.data = h;
     h->refs = 2;
     uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    mes_set_hooks(m, h);
     return h;
 }
 
 void mes_hooks_stop(mes_hooks *h) {
     if (!h || h->stopping) return;
     h->stopping = true;
+    mes_set_hooks(h->m, NULL);
     /* in flight: aborted, the rows stay and go again after a restart; those
        waiting for their record job are freed by it */
     for (delivery *d = h->flight, *next; d; d = next) {
@@ -462,11 +576,15 @@ void mes_hooks_stop(mes_hooks *h) {
     unref(h);
 }
 
-void mes_hooks_get_metrics(mes_hooks *h, mes_hooks_metrics *out) {
-    memset(out, 0, sizeof *out);
-    if (!h) return;
-    out->delivered = h->delivered;
-    out->failed = h->failed;
+void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out) {
+    if (h) {
+        out->webhook_delivered = h->delivered;
+        out->webhook_failed = h->failed;
+    }
+    int64_t pending = 0, failing = 0;
     store_err err = {0};
-    store_webhooks_pending(h->st, &out->pending, &err);
+    if (store_webhooks_counts(st, &pending, &failing, &err) == STORE_OK) {
+        out->webhook_pending = (uint64_t)pending;
+        out->webhook_failing = (uint64_t)failing;
+    }
 }

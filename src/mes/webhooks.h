@@ -40,6 +40,15 @@ bool mes_webhook_sign(const char *secret, int64_t timestamp, const char *body, s
  * in [base / 2, base]. */
 int64_t mes_webhook_backoff_ms(int attempt, double rnd);
 
+/* --webhook-allow: comma-separated host names, IP addresses and CIDR
+ * networks. An empty or NULL list is *out NULL (any receiver); false with a
+ * message for an entry that is not one of those. */
+typedef struct mes_webhook_allow mes_webhook_allow;
+bool mes_webhook_allow_parse(const char *list, mes_webhook_allow **out, char *err, size_t errlen);
+void mes_webhook_allow_free(mes_webhook_allow *a);
+/* host: the URL's host; ip: the address connected to (may be NULL). */
+bool mes_webhook_allowed(const mes_webhook_allow *a, const char *host, const char *ip);
+
 bool mes_bind_webhooks(mes *m, gql_schema *s, char *err, size_t errlen);
 
 #endif

@@ -108,6 +108,11 @@ static void mes_part(gql_buf *b, mes *m) {
     counter(b, "mesd_query_cache_flushes_total", "Times a commit emptied the response cache.", mm.query_cache_flushes);
     counter(b, "mesd_mutations_total", "Mutations run.", mm.mutations);
     counter(b, "mesd_mutation_errors_total", "Mutations whose answer held an error.", mm.mutation_errors);
+    counter(b, "mesd_webhook_deliveries_ok_total", "Webhook deliveries answered with a 2xx.", mm.webhook_delivered);
+    counter(b, "mesd_webhook_deliveries_failed_total", "Webhook delivery attempts that failed.", mm.webhook_failed);
+    gauge(b, "mesd_webhook_pending", "Webhook deliveries waiting in the outboxes.", mm.webhook_pending);
+    gauge(b, "mesd_webhook_subscriptions_failing", "Webhook subscriptions failing for over an hour.",
+          mm.webhook_failing);
 
     store_metrics sm;
     store_get_metrics(mes_store(m), &sm);

@@ -578,7 +578,7 @@ int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_
  * failing when the row has waited since before failing_before. */
 int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t next_at,
                             const char *error, int64_t failing_before, store_err *err);
-/* Rows in every outbox. */
-int store_webhooks_pending(store *s, int64_t *n, store_err *err);
+/* Rows in every outbox, and subscriptions marked failing. */
+int store_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err);
 
 #endif

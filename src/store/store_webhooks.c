@@ -205,11 +205,15 @@ int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id,
     return step_done(tx, st, "marking a webhook subscription failing", err);
 }
 
-int store_webhooks_pending(store *s, int64_t *n, store_err *err) {
-    sqlite3_stmt *st = stmt_get(&s->rcache, "SELECT count(*) FROM webhook_outbox", err);
+int store_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err) {
+    sqlite3_stmt *st = stmt_get(&s->rcache,
+                                "SELECT (SELECT count(*) FROM webhook_outbox),"
+                                " (SELECT count(*) FROM webhook_subscriptions WHERE failing = 1)",
+                                err);
     if (!st) return err->code;
     int rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *pending = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *failing = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
     stmt_put(&s->rcache, st);
     return rc == SQLITE_ROW ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "counting webhook deliveries");
 }

@@ -181,10 +181,40 @@ static void backoff(void **state) {
     }
 }
 
+static void allow_list(void **state) {
+    (void)state;
+    mes_webhook_allow *a;
+    char err[200] = "";
+    assert_true(mes_webhook_allow_parse(NULL, &a, err, sizeof err));
+    assert_null(a);
+    assert_true(mes_webhook_allowed(NULL, "anything", "203.0.113.9"));   /* off by default */
+    assert_true(mes_webhook_allow_parse("erp.example.com,10.0.0.0/8,192.168.1.7,fd00::/8", &a, err, sizeof err));
+    assert_true(mes_webhook_allowed(a, "ERP.example.com", "203.0.113.9"));   /* by name */
+    assert_true(mes_webhook_allowed(a, "x", "10.200.3.4"));
+    assert_false(mes_webhook_allowed(a, "x", "11.0.0.1"));
+    assert_true(mes_webhook_allowed(a, "x", "192.168.1.7"));
+    assert_false(mes_webhook_allowed(a, "x", "192.168.1.8"));   /* an address is a network of one */
+    assert_true(mes_webhook_allowed(a, "x", "fd12::1"));
+    assert_false(mes_webhook_allowed(a, "x", "fe80::1"));
+    assert_false(mes_webhook_allowed(a, "x", NULL));
+    /* a name that resolves into no allowed network is refused */
+    assert_false(mes_webhook_allowed(a, "evil.example.com", "127.0.0.1"));
+    mes_webhook_allow_free(a);
+    assert_true(mes_webhook_allow_parse("10.0.0.0/12", &a, err, sizeof err));
+    assert_true(mes_webhook_allowed(a, "x", "10.15.255.255"));
+    assert_false(mes_webhook_allowed(a, "x", "10.16.0.0"));
+    mes_webhook_allow_free(a);
+    assert_false(mes_webhook_allow_parse("10.0.0.0/33", &a, err, sizeof err));
+    assert_string_equal(err, "--webhook-allow: '10.0.0.0/33' is not a network");
+    assert_false(mes_webhook_allow_parse("host/8", &a, err, sizeof err));
+    assert_false(mes_webhook_allow_parse("a,,b", &a, err, sizeof err));
+    assert_string_equal(err, "--webhook-allow: an empty or too long entry");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fragments), cmocka_unit_test(ids),     cmocka_unit_test(outbox),
-        cmocka_unit_test(signature), cmocka_unit_test(backoff),
+        cmocka_unit_test(signature), cmocka_unit_test(backoff), cmocka_unit_test(allow_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

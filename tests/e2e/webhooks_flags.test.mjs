@@ -1,0 +1,91 @@
+// e2e: the serve flags of webhook delivery against a real `mesd serve` and
+// real local receivers: --webhook-max-per-host bounds the deliveries in
+// flight to one host; --webhook-allow refuses a receiver outside it (the row
+// stays pending, the attempt counts as failed in /metrics) and lets one
+// inside it through; a malformed --webhook-allow stops mesd at start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { startServer } from './lib/server.mjs';
+
+// A receiver that answers 200 after delayMs and counts requests in flight.
+async function slowReceiver(delayMs) {
+  const rx = { cur: 0, max: 0, seqs: [] };
+  rx.server = createServer((req, res) => {
+    rx.cur++;
+    rx.max = Math.max(rx.max, rx.cur);
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => setTimeout(() => { rx.cur--; rx.seqs.push(JSON.parse(b).seq); res.writeHead(200); res.end(); }, delayMs));
+  });
+  await new Promise((r) => rx.server.listen(0, '127.0.0.1', r));
+  rx.url = `http://127.0.0.1:${rx.server.address().port}/hook`;
+  rx.close = () => new Promise((r) => rx.server.close(r));
+  return rx;
+}
+
+async function until(cond, ms = 20000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const SUB = 'mutation($i: SubscribeRequestInput!) { webhookSubscribe(input: $i) { subscriptionID } }';
+const subscribe = (srv, id, url) =>
+  srv.gql(SUB, { i: { subscriptionID: id, responseFragment: 'fragment F on Operation { id }', webhookUrl: url } });
+const create = (srv, id) => srv.gql(`mutation { processCreate(input: {process: {id: "${id}", name: "N ${id}"}}) }`);
+
+async function metric(srv, name) {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+for (const limit of [1, 3]) {
+  test(`--webhook-max-per-host ${limit}: never more in flight to one host, everything delivered`, async () => {
+    const rx = await slowReceiver(60);
+    const srv = await startServer({ demo: true, args: ['--webhook-max-per-host', String(limit)] });
+    try {
+      for (let i = 0; i < 4; i++) assert.equal((await subscribe(srv, `s${i}`, rx.url)).errors, undefined);
+      for (let i = 0; i < 3; i++) await create(srv, `p_lim${i}`);
+      await until(() => rx.seqs.length >= 12);
+      assert.equal(rx.max, limit);
+      assert.equal(await metric(srv, 'mesd_webhook_deliveries_ok_total'), 12);
+      assert.equal(await metric(srv, 'mesd_webhook_pending'), 0);
+    } finally {
+      await srv.stop();
+      await rx.close();
+    }
+  });
+}
+
+test('--webhook-allow: a receiver outside it is refused and stays pending; inside it is delivered', async () => {
+  for (const [allow, delivered] of [['10.0.0.0/8,erp.example.com', false], ['10.0.0.0/8,127.0.0.0/8', true]]) {
+    const rx = await slowReceiver(0);
+    const srv = await startServer({ demo: true, args: ['--webhook-allow', allow] });
+    try {
+      await subscribe(srv, 'a', rx.url);
+      await create(srv, 'p_allow');
+      if (delivered) {
+        await until(() => rx.seqs.length === 1);
+        assert.equal(await metric(srv, 'mesd_webhook_pending'), 0);
+      } else {
+        await until(() => false, 700).catch(() => {});
+        assert.deepEqual(rx.seqs, []);
+        assert.equal(await metric(srv, 'mesd_webhook_pending'), 1);
+        assert.ok((await metric(srv, 'mesd_webhook_deliveries_failed_total')) >= 1);
+        const r = await srv.gql('{ webhookSubscriptions { pendingDeliveries lastDeliveredSeq } }');
+        assert.equal(r.data.webhookSubscriptions[0].pendingDeliveries, 1);
+      }
+    } finally {
+      await srv.stop();
+      await rx.close();
+    }
+  }
+});
+
+test('a malformed --webhook-allow stops mesd at start', async () => {
+  await assert.rejects(startServer({ args: ['--webhook-allow', '10.0.0.0/33'] }), /exited \(code 1/);
+});
