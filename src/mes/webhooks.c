@@ -83,7 +83,7 @@ static char *wrap(const gql_definition *f, const char *fragment, const mes_webho
 }
 
 char *mes_webhook_document(const char *fragment, store_stream stream) {
-    char msg[8];
+    char msg[256];   /* the message is not used here: the fragment was checked at subscribe time */
     const mes_webhook_stream *ws = mes_webhook_stream_of(stream);
     gql_document *doc = ws ? parse_fragment(fragment, msg, sizeof msg) : NULL;
     if (!doc) return NULL;
