@@ -104,6 +104,17 @@ async function emit(srv, { id, name, token } = {}) {
   return { id, name, externalId: `PN-${counter}` };
 }
 
+// The webhook series of /metrics (no token needed), by name.
+async function metrics(srv) {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const m = {};
+  for (const line of text.split('\n')) {
+    const r = /^(mesd_webhook_\w+) (\d+(?:\.\d+)?)$/.exec(line);
+    if (r) m[r[1]] = Number(r[2]);
+  }
+  return m;
+}
+
 async function subscriptions(srv, token) {
   return (await ok(srv, LIST, undefined, token)).webhookSubscriptions;
 }
@@ -268,6 +279,11 @@ test('order kept while the receiver answers 500 for a while; progress shows it',
   assert.equal(s.lastDeliveredSeq, null);
   assert.equal(s.pendingDeliveries, 5);
   assert.equal(s.failing, false, 'failing only after an hour');
+  const m1 = await metrics(srv);
+  assert.equal(m1.mesd_webhook_pending, 5);
+  assert.ok(m1.mesd_webhook_deliveries_failed_total >= 2, JSON.stringify(m1));
+  assert.equal(m1.mesd_webhook_deliveries_ok_total, 0);
+  assert.equal(m1.mesd_webhook_subscriptions_failing, 0);
   rx.mode = { status: 200 };
   const expected = [0, 1, 2, 3, 4].map((i) => first + i);
   await rx.waitFor((r) => acked(of(rx, 'ord')).length >= 5, { what: 'all five delivered', timeoutMs: 15000 + 8 * BACKOFF_MS });
@@ -281,6 +297,10 @@ test('order kept while the receiver answers 500 for a while; progress shows it',
   const [t] = await subscriptions(srv);
   assert.equal(t.lastDeliveredSeq, first + 4);
   assert.equal(t.pendingDeliveries, 0);
+  const m2 = await metrics(srv);
+  assert.equal(m2.mesd_webhook_pending, 0);
+  assert.equal(m2.mesd_webhook_deliveries_ok_total, 5);
+  assert.equal(m2.mesd_webhook_deliveries_failed_total, reqs.length - 5);
   await rx.close();
   assert.deepEqual(await srv.stop(), { code: 0, signal: null });
 });
