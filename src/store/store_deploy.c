@@ -285,13 +285,19 @@ int store_tx_deploy_process(store_tx *tx, const store_process_in *in, store_depl
 
 /* ---- products and subassemblies ---- */
 
-/* The first component id that is not an operation, via one statement. */
-static int check_components_exist(store_tx *tx, const store_product_in *in, store_err *err) {
+/* The components' operation ids as one JSON array (for json_each). */
+static char *component_ids_json(const store_product_in *in) {
     const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
     if (!ids) abort();
     for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
     char *json = json_string_array(ids, in->ncomponents);
     free(ids);
+    return json;
+}
+
+/* The first component id that is not an operation, via one statement. */
+static int check_components_exist(store_tx *tx, const store_product_in *in, store_err *err) {
+    char *json = component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "SELECT j.value FROM json_each(?1) j LEFT JOIN operations o ON o.id = j.value"
                             " WHERE o.id IS NULL ORDER BY j.key LIMIT 1",
@@ -313,11 +319,7 @@ static int check_components_exist(store_tx *tx, const store_product_in *in, stor
 /* Would the product be inside one of its components' trees (as they are
  * linked now)? One recursive statement. */
 static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *err) {
-    const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
-    if (!ids) abort();
-    for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
-    char *json = json_string_array(ids, in->ncomponents);
-    free(ids);
+    char *json = component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?1) UNION"
                             " SELECT so.sub_id FROM sub_operations so JOIN r ON so.parent_id = r.id"
