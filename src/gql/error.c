@@ -74,9 +74,20 @@ void gql_error_write_json(gql_buf *b, const gql_error *err) {
         }
         gql_buf_putc(b, ']');
     }
-    if (err->code) {
-        gql_buf_puts(b, ",\"extensions\":{\"code\":");
-        gql_json_write_string(b, err->code, strlen(err->code));
+    bool ext = err->ext && err->ext->kind == GQL_V_OBJECT && err->ext->u.obj.count;
+    if (err->code || ext) {
+        gql_buf_puts(b, ",\"extensions\":{");
+        if (err->code) {
+            gql_buf_puts(b, "\"code\":");
+            gql_json_write_string(b, err->code, strlen(err->code));
+        }
+        for (uint32_t i = 0; ext && i < err->ext->u.obj.count; i++) {
+            const gql_member *m = &err->ext->u.obj.members[i];
+            if (i || err->code) gql_buf_putc(b, ',');
+            gql_json_write_string(b, m->key, strlen(m->key));
+            gql_buf_putc(b, ':');
+            gql_json_write_val(b, m->value);
+        }
         gql_buf_putc(b, '}');
     }
     gql_buf_putc(b, '}');

@@ -25,6 +25,7 @@ struct gql_error {
     gql_path_seg *path;
     uint32_t path_len;
     const char *code;       /* extensions.code, or NULL */
+    const gql_val *ext;     /* more extensions members after code (a GQL_V_OBJECT), or NULL */
     gql_error *next;
 };
 

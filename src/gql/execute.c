@@ -423,6 +423,7 @@ static exec_result complete_value(exec_ctx *c, const gql_type *type, const exec_
     if (rv->kind == GQL_RV_ERROR) {
         gql_error *e = gql_exec_error(c, site->f, path, rv->u.error.message ? rv->u.error.message : "");
         e->code = rv->u.error.code;
+        e->ext = rv->u.error.ext;
         return EXEC_THROW;
     }
     bool non_null = type->kind == GQL_T_NON_NULL;

@@ -167,5 +167,7 @@ static inline gql_rv gql_rv_bool(bool b) { gql_rv r = {.kind = GQL_RV_BOOL}; r.u
 static inline gql_rv gql_rv_obj(const void *o, const gql_type *t) { gql_rv r = {.kind = GQL_RV_OBJECT}; r.u.object.obj = o; r.u.object.type = t; return r; }
 static inline gql_rv gql_rv_json(const gql_val *v) { gql_rv r = {.kind = GQL_RV_JSON}; r.u.json = v; return r; }
 static inline gql_rv gql_rv_error(const char *msg, const char *code) { gql_rv r = {.kind = GQL_RV_ERROR}; r.u.error.message = msg; r.u.error.code = code; return r; }
+/* A field error whose extensions hold, after code, the members of ext (a GQL_V_OBJECT). */
+static inline gql_rv gql_rv_error_ext(const char *msg, const char *code, const gql_val *ext) { gql_rv r = gql_rv_error(msg, code); r.u.error.ext = ext; return r; }
 
 #endif

@@ -64,7 +64,7 @@ typedef enum gql_rv_kind {
     GQL_RV_OBJECT,   /* obj: an opaque source for the child fields; type: its concrete type when the field is abstract (or NULL: ask the abstract type's resolve_type) */
     GQL_RV_LIST,     /* items/count */
     GQL_RV_JSON,     /* json: a gql_val; objects in it are sources for the default resolver */
-    GQL_RV_ERROR     /* error: message of a field error; code: extensions.code or NULL */
+    GQL_RV_ERROR     /* error: message of a field error; code: extensions.code or NULL; ext: more extensions members (an object) or NULL */
 } gql_rv_kind;
 
 typedef struct gql_rv gql_rv;
@@ -78,7 +78,7 @@ struct gql_rv {
         struct { const void *obj; const gql_type *type; } object;
         struct { gql_rv *items; uint32_t count; } list;
         const gql_val *json;
-        struct { const char *message; const char *code; } error;
+        struct { const char *message; const char *code; const gql_val *ext; } error;
     } u;
 };
 

@@ -76,6 +76,12 @@ void mes_write_fail(mes_write *w, const char *code, const char *fmt, ...) {
     va_end(ap);
 }
 
+void mes_write_ext(mes_write *w, gql_arena *a, const char *key, const char *value) {
+    if (!value) return;
+    if (!w->ext) w->ext = gql_val_object(a, 2);
+    gql_val_object_set(a, w->ext, key, strlen(key), gql_val_string(a, value, strlen(value)));
+}
+
 void mes_write_fail_store(mes_write *w, const store_err *err) {
     const char *code = err->code == STORE_ENOTFOUND ? "NOT_FOUND"
                        : err->code == STORE_EINPUT  ? "BAD_INPUT"
@@ -93,7 +99,7 @@ mes_write *mes_ctx_write(mes_ctx *c, const gql_resolve_info *info) {
 }
 
 gql_rv mes_write_error(mes_ctx *c, const mes_write *w) {
-    if (w && w->code) return gql_rv_error(gql_arena_strdup(c->arena, w->message), w->code);
+    if (w && w->code) return gql_rv_error_ext(gql_arena_strdup(c->arena, w->message), w->code, w->ext);
     if (w && w->skipped) return gql_rv_error("Not written: an earlier field of this mutation failed.", "INTERNAL");
     return gql_rv_error("The write did not run.", "INTERNAL");
 }

@@ -22,6 +22,16 @@
 
 /* ---- planning ---- */
 
+/* Which input a refused completion concerns, as extensions members
+ * (api.md: an addition): field "consumedSerials" with the attributeId, or
+ * "producedSerial"; serial: the value refused, when one was given. An
+ * operator's screen shows the refusal next to that input. */
+static void serial_ext(mes_write *w, gql_arena *a, const char *attribute_id, const char *serial) {
+    mes_write_ext(w, a, "field", attribute_id ? "consumedSerials" : "producedSerial");
+    mes_write_ext(w, a, "attributeId", attribute_id);
+    mes_write_ext(w, a, "serial", serial);
+}
+
 static const gql_val *member(const gql_val *obj, const char *key) {
     const gql_val *v = obj && obj->kind == GQL_V_OBJECT ? gql_val_get(obj, key, strlen(key)) : NULL;
     return v && v->kind != GQL_V_NULL ? v : NULL;
@@ -110,6 +120,7 @@ void mes_plan_complete(mes_ctx *c, const gql_val *args, mes_write *w) {
         for (uint32_t k = 0; k < i; k++)
             if (strcmp(ids[k], ids[i]) == 0) {
                 mes_write_fail(w, "BAD_INPUT", "Consumed serial %.100s is given twice.", ids[i]);
+                serial_ext(w, c->arena, ids[i], NULL);
                 return;
             }
     }
@@ -187,26 +198,34 @@ static int capture(store_tx *tx, mes_floor_job *j, const store_order *o, const s
     for (size_t i = 0; i < j->nserials; i++) {
         bool known = false;
         for (size_t k = 0; k < n && !known; k++) known = strcmp(attrs[k].id, j->attr_ids[i]) == 0;
-        if (!known)
+        if (!known) {
+            serial_ext(w, j->j.arena, j->attr_ids[i], NULL);
             return mes_orders_refuse(w, "BAD_INPUT", "Process %s has no consumed serial %.100s.", op->id,
                                      j->attr_ids[i]);
+        }
     }
     for (size_t k = 0; k < n; k++) {
         const char *v = given(j, attrs[k].id);
-        if (!v || !*v)
+        if (!v || !*v) {
+            serial_ext(w, j->j.arena, attrs[k].id, NULL);
             return mes_orders_refuse(w, "MISSING_SERIAL", "Order %lld needs a value for consumed serial %s%s%s%s.",
                                      (long long)o->id, attrs[k].id, attrs[k].name ? " (" : "",
                                      attrs[k].name ? attrs[k].name : "", attrs[k].name ? ")" : "");
+        }
     }
     const char *produced = j->produced_serial ? j->produced_serial : o->reserved_serial_number;
-    if (!op->produces_serial && j->produced_serial)
+    if (!op->produces_serial && j->produced_serial) {
+        serial_ext(w, j->j.arena, NULL, j->produced_serial);
         return mes_orders_refuse(w, "BAD_INPUT", "Process %s produces no serial: producedSerial must be left out.",
                                  op->id);
-    if (op->produces_serial && (!produced || !*produced))
+    }
+    if (op->produces_serial && (!produced || !*produced)) {
+        serial_ext(w, j->j.arena, NULL, NULL);
         return mes_orders_refuse(w, "MISSING_SERIAL",
                                  "Order %lld needs a produced serial: process %s produces one and the order "
                                  "reserves none.",
                                  (long long)o->id, op->id);
+    }
     for (size_t k = 0; k < n; k++) {
         store_serial_in s = {.order_id = o->id,
                              .attribute_id = attrs[k].id,
@@ -216,17 +235,21 @@ static int capture(store_tx *tx, mes_floor_job *j, const store_order *o, const s
                              .value = given(j, attrs[k].id)};
         bool taken;
         if (store_tx_serial_consume(tx, &s, &taken, err)) return err->code;
-        if (taken)
+        if (taken) {
+            serial_ext(w, j->j.arena, attrs[k].id, s.value);
             return mes_orders_refuse(w, "SERIAL_ALREADY_CONSUMED", "Serial %.100s of %s was already consumed.",
                                      s.value, s.key);
+        }
     }
     if (op->produces_serial) {
         const char *key = op->external_id ? op->external_id : op->id;
         bool taken;
         if (store_tx_serial_produce(tx, o->id, key, produced, &taken, err)) return err->code;
-        if (taken)
+        if (taken) {
+            serial_ext(w, j->j.arena, NULL, produced);
             return mes_orders_refuse(w, "DUPLICATE_PRODUCED_SERIAL", "Serial %.100s of %s was already produced.",
                                      produced, key);
+        }
     }
     return STORE_OK;
 }

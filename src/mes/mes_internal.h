@@ -67,6 +67,7 @@ struct mes_write {
     void *arg;                  /* the planner's, given to run as its arg */
     const char *code;           /* failure: extensions.code ("BAD_INPUT", "NOT_FOUND", …) */
     char message[256];          /* failure: the message */
+    gql_val *ext;               /* failure: more extensions members (which input it concerns), or NULL */
     bool ran, skipped;          /* set by the core */
 };
 typedef void (*mes_plan_fn)(mes_ctx *c, const gql_val *args, mes_write *w);
@@ -75,6 +76,10 @@ typedef void (*mes_plan_fn)(mes_ctx *c, const gql_val *args, mes_write *w);
 bool mes_bind_mutation(mes *m, const char *field, mes_plan_fn plan);
 /* Sets w->code and w->message: `return mes_write_fail(w, "BAD_INPUT", …);` */
 void mes_write_fail(mes_write *w, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds extensions.<key>: value (a string, copied into a) to w's failure, so
+ * a client can tell which input the refusal concerns without reading the
+ * message: `mes_write_ext(w, a, "attributeId", id)`. value NULL: nothing. */
+void mes_write_ext(mes_write *w, gql_arena *a, const char *key, const char *value);
 /* Maps a store error to a write failure: ENOTFOUND → NOT_FOUND, EINPUT →
  * BAD_INPUT, ECONFLICT → CONFLICT, EBUSY → BUSY, anything else → INTERNAL. */
 void mes_write_fail_store(mes_write *w, const store_err *err);

@@ -186,6 +186,9 @@ test('MISSING_SERIAL: every consumed serial is required, and the produced one; n
   const body = await refused(srv, 'MISSING_SERIAL', COMPLETE,
     { input: { operationOrderId: board.id, consumedSerials: [boardSn] } });
   assert.deepEqual(body.errors[0].path, ['workOrderComplete']);
+  // extensions say which input is missing (an addition: the station app shows it there)
+  assert.deepEqual(body.errors[0].extensions,
+    { code: 'MISSING_SERIAL', field: 'consumedSerials', attributeId: engineSn.attributeId });
   await refused(srv, 'MISSING_SERIAL', COMPLETE, { input: { operationOrderId: board.id } });
   assert.deepEqual(await snapshot(ext, board.id), before);
   // the serial of the refused attempt was not consumed: the same values now pass
@@ -197,7 +200,9 @@ test('MISSING_SERIAL: every consumed serial is required, and the produced one; n
   const p = (await save(srv, { operationId: f.final, externalOrderId: ext2 })).operationOrder;
   await start(p.id, f.st2);
   const serials = serialsFor(f, f.final);
-  await refused(srv, 'MISSING_SERIAL', COMPLETE, { input: { operationOrderId: p.id, consumedSerials: serials } });
+  const noProduced = await refused(srv, 'MISSING_SERIAL', COMPLETE,
+    { input: { operationOrderId: p.id, consumedSerials: serials } });
+  assert.deepEqual(noProduced.errors[0].extensions, { code: 'MISSING_SERIAL', field: 'producedSerial' });
   assert.equal((await readOrder(srv, p.id)).status, 'IN_PROGRESS');
   assert.deepEqual(await completions(srv, { externalOrderId: { _eq: ext2 } }), []);
   const ok2 = await complete({ operationOrderId: p.id, consumedSerials: serials, producedSerial: `SN-${ext2}` });
@@ -208,10 +213,14 @@ test('serials that break a rule: another process`s attribute or one twice (BAD_I
   const { ext, board } = await startedBoard();
   const [boardSn, engineSn] = serialsFor(f, f.board);
   const before = await snapshot(ext, board.id);
-  const attempt = (code, consumedSerials) => refused(srv, code, COMPLETE, { input: { operationOrderId: board.id, consumedSerials } });
-  await attempt('BAD_INPUT', [boardSn, engineSn, { attributeId: f.attrs[f.battery][0][0], value: 'B-1' }]);
-  await attempt('BAD_INPUT', [boardSn, engineSn, { ...engineSn, value: `${engineSn.value}-other` }]);
-  await attempt('MISSING_SERIAL', [boardSn, { ...engineSn, value: '' }]);
+  const attempt = async (code, consumedSerials, attributeId) => {
+    const body = await refused(srv, code, COMPLETE, { input: { operationOrderId: board.id, consumedSerials } });
+    assert.deepEqual(body.errors[0].extensions, { code, field: 'consumedSerials', attributeId });
+  };
+  const batterySn = f.attrs[f.battery][0][0];
+  await attempt('BAD_INPUT', [boardSn, engineSn, { attributeId: batterySn, value: 'B-1' }], batterySn);
+  await attempt('BAD_INPUT', [boardSn, engineSn, { ...engineSn, value: `${engineSn.value}-other` }], engineSn.attributeId);
+  await attempt('MISSING_SERIAL', [boardSn, { ...engineSn, value: '' }], engineSn.attributeId);
   assert.deepEqual(await snapshot(ext, board.id), before);
   assert.equal((await complete({ operationOrderId: board.id, consumedSerials: [boardSn, engineSn] })).status, 'COMPLETED');
 });
@@ -223,8 +232,10 @@ test('SERIAL_ALREADY_CONSUMED: a component serial is consumed once across orders
   const second = await startedBoard();
   const before = await snapshot(second.ext, second.board.id);
   const fresh = serialsFor(f, f.board);
-  await refused(srv, 'SERIAL_ALREADY_CONSUMED', COMPLETE,
+  const taken = await refused(srv, 'SERIAL_ALREADY_CONSUMED', COMPLETE,
     { input: { operationOrderId: second.board.id, consumedSerials: [serials[0], fresh[1]] } });
+  assert.deepEqual(taken.errors[0].extensions, { code: 'SERIAL_ALREADY_CONSUMED', field: 'consumedSerials',
+    attributeId: serials[0].attributeId, serial: serials[0].value });
   assert.deepEqual(await snapshot(second.ext, second.board.id), before);
   // the identity is (component part number, value): the board serial's value
   // as a battery serial (another part number) is a different serial
@@ -284,8 +295,9 @@ test('DUPLICATE_PRODUCED_SERIAL: a produced serial is unique per part number; no
   await start(p2.id, f.st2);
   const serials = serialsFor(f, f.final);
   const before = await snapshot(e2, p2.id);
-  await refused(srv, 'DUPLICATE_PRODUCED_SERIAL', COMPLETE,
+  const dup = await refused(srv, 'DUPLICATE_PRODUCED_SERIAL', COMPLETE,
     { input: { operationOrderId: p2.id, consumedSerials: serials, producedSerial: sn } });
+  assert.deepEqual(dup.errors[0].extensions, { code: 'DUPLICATE_PRODUCED_SERIAL', field: 'producedSerial', serial: sn });
   assert.deepEqual(await snapshot(e2, p2.id), before);
   // the consumed serials of the refused attempt are still free
   const done = await complete({ operationOrderId: p2.id, consumedSerials: serials, producedSerial: `${sn}-2` });

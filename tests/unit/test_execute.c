@@ -214,6 +214,14 @@ static gql_rv q_secret(const void *src, const gql_val *args, gql_resolve_info *i
     (void)src, (void)args, (void)info;
     return gql_rv_error("denied", "FORBIDDEN");
 }
+/* an error that says which input it concerns: extensions members after code */
+static gql_rv q_refused(const void *src, const gql_val *args, gql_resolve_info *info) {
+    (void)src, (void)args;
+    gql_val *ext = gql_val_object(info->arena, 2);
+    gql_val_object_set(info->arena, ext, "attributeId", 11, gql_val_string(info->arena, "sn_1", 4));
+    gql_val_object_set(info->arena, ext, "serial", 6, gql_val_string(info->arena, "A\"1", 3));
+    return gql_rv_error_ext("taken", "SERIAL_ALREADY_CONSUMED", ext);
+}
 static const gql_type *pet_type(const gql_rv *value, const gql_type *abstract, gql_resolve_info *info) {
     assert_string_equal(abstract->name, "Pet");
     const animal *a = value->u.object.obj;
@@ -224,7 +232,7 @@ static const gql_type *pet_type(const gql_rv *value, const gql_type *abstract, g
 
 static void test_c_resolvers(void **state) {
     (void)state;
-    static const char sdl[] = "type Query { pet: Pet pets: [Pet!] count(n: Int!): [Int!]! secret: String\n"
+    static const char sdl[] = "type Query { pet: Pet pets: [Pet!] count(n: Int!): [Int!]! secret: String refused: String\n"
                                  "  name: String }\n"
                                  "interface Pet { name: String! }\n"
                                  "type Dog implements Pet { name: String! barks: Boolean }\n"
@@ -234,6 +242,7 @@ static void test_c_resolvers(void **state) {
     assert_true(gql_schema_bind(s, "Query", "pets", q_pets, NULL));
     assert_true(gql_schema_bind(s, "Query", "count", q_count, NULL));
     assert_true(gql_schema_bind(s, "Query", "secret", q_secret, NULL));
+    assert_true(gql_schema_bind(s, "Query", "refused", q_refused, NULL));
     assert_true(gql_schema_bind(s, "Dog", "name", animal_name, NULL));
     assert_true(gql_schema_bind(s, "Cat", "name", animal_name, NULL));
     assert_true(gql_schema_bind_type_resolver(s, "Pet", pet_type));
@@ -262,6 +271,12 @@ static void test_c_resolvers(void **state) {
     assert_string_equal(r, "{\"errors\":[{\"message\":\"denied\",\"locations\":[{\"line\":1,\"column\":3}],"
                            "\"path\":[\"secret\"],\"extensions\":{\"code\":\"FORBIDDEN\"}}],"
                            "\"data\":{\"secret\":null,\"name\":null}}");
+    free(r);
+
+    r = run(s, "{ refused }", NULL, NULL, gql_rv_null(), NULL, &st);
+    assert_string_equal(r, "{\"errors\":[{\"message\":\"taken\",\"locations\":[{\"line\":1,\"column\":3}],"
+                           "\"path\":[\"refused\"],\"extensions\":{\"code\":\"SERIAL_ALREADY_CONSUMED\","
+                           "\"attributeId\":\"sn_1\",\"serial\":\"A\\\"1\"}}],\"data\":{\"refused\":null}}");
     free(r);
     gql_schema_free(s);
 }
