@@ -164,6 +164,7 @@ gql_rv mes_domain_sub_operations_one(mes_ctx *c, const store_sub_operation *so);
 bool mes_bind_scalars(gql_schema *s, char *err, size_t errlen);
 bool mes_bind_operations(gql_schema *s, char *err, size_t errlen);
 bool mes_bind_stations(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_viewer(gql_schema *s, char *err, size_t errlen);   /* resolve_viewer.c */
 bool mes_bind_query(gql_schema *s, char *err, size_t errlen);
 bool mes_bind_deploy(mes *m, gql_schema *s, char *err, size_t errlen);
 bool mes_bind_orders(gql_schema *s, char *err, size_t errlen);

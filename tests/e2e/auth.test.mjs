@@ -124,3 +124,19 @@ test('/healthz, /readyz and /metrics need no token', async () => {
     await r.text();
   }
 });
+
+test('viewer: the role of the token, and the station an operator token is bound to', async () => {
+  const deployed = await srv.gql('mutation { stationCreate(input: { station: { id: "viewer_st", name: "Viewer station" } }) }');
+  assert.equal(deployed.data.stationCreate, 'viewer_st');
+  const bound = await createToken('operator', ['--station', 'VIEWER_ST']);
+  const elsewhere = await createToken('operator', ['--station', 'not_deployed']);
+  const q = '{ viewer { role station { id name } } }';
+  const as = async (token) => (await call(q, { authorization: `Bearer ${token}` })).json;
+  assert.deepEqual(await as(srv.adminToken), { data: { viewer: { role: 'admin', station: null } } });
+  assert.deepEqual(await as(tokens.erp), { data: { viewer: { role: 'erp', station: null } } });
+  assert.deepEqual(await as(tokens.operator), { data: { viewer: { role: 'operator', station: null } } });
+  // the same document twice in a row: the response cache must not mix tokens up
+  assert.deepEqual(await as(bound), { data: { viewer: { role: 'operator', station: { id: 'viewer_st', name: 'Viewer station' } } } });
+  assert.deepEqual(await as(elsewhere), { data: { viewer: { role: 'operator', station: null } } });
+  assert.deepEqual(await as(bound), { data: { viewer: { role: 'operator', station: { id: 'viewer_st', name: 'Viewer station' } } } });
+});
