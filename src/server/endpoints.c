@@ -1,8 +1,7 @@
 /*
  * endpoints.c: the operational endpoints on mesd's listener: /healthz (the
  * process answers), /readyz (the database answers a read), /metrics
- * (Prometheus text format 0.0.4), and / (a short page until the operator app
- * exists). None needs a token (api.md): bind to loopback or put them behind a
+ * (Prometheus text format 0.0.4). None needs a token (api.md): bind to loopback or put them behind a
  * proxy.
  *
  * Must never: write to the store, or take long: /metrics reads counters only
@@ -160,22 +159,12 @@ static void ready(server *s, net_req *r, uint64_t t0) {
     gql_buf_free(&b);
 }
 
-static const char index_page[] =
-    "mesd: a manufacturing execution system speaking the Pico MES GraphQL API.\n"
-    "\n"
-    "GraphQL:  POST or GET /graphql (also /graph/v2) with x-pico-api-org: TOKEN\n"
-    "          WebSocket (graphql-transport-ws, graphql-ws) and server-sent events on the same path\n"
-    "Health:   /healthz, /readyz\n"
-    "Metrics:  /metrics (Prometheus)\n";
+bool server_is_endpoint_path(const char *path) {
+    return strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 || strcmp(path, "/metrics") == 0;
+}
 
 void server_endpoint(server *s, net_req *r, const char *path) {
     uint64_t t0 = server_now_us();
-    bool known = strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 || strcmp(path, "/metrics") == 0 ||
-                 strcmp(path, "/") == 0;
-    if (!known) {
-        server_answer(s, r, SRV_T_HTTP, t0, 404, text_plain, "not found\n", 10);
-        return;
-    }
     if (strcmp(net_req_method(r), "GET") != 0) {
         net_resp_header(r, "Allow", "GET");
         server_answer(s, r, SRV_T_HTTP, t0, 405, text_plain, "method not allowed\n", 19);
@@ -183,6 +172,5 @@ void server_endpoint(server *s, net_req *r, const char *path) {
     }
     if (strcmp(path, "/healthz") == 0) server_answer(s, r, SRV_T_HTTP, t0, 200, text_plain, "ok\n", 3);
     else if (strcmp(path, "/readyz") == 0) ready(s, r, t0);
-    else if (strcmp(path, "/metrics") == 0) metrics(s, r, t0);
-    else server_answer(s, r, SRV_T_HTTP, t0, 200, text_plain, index_page, sizeof index_page - 1);
+    else metrics(s, r, t0);
 }

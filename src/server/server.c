@@ -7,8 +7,9 @@
  * Routing: /graphql and /graph/v2 are one endpoint. On it a WebSocket
  * upgrade goes to the WebSocket transports, an SSE request (Accept:
  * text/event-stream, or graphql-sse's single-connection verbs) to sse.c, the
- * rest to GraphQL over HTTP. /healthz, /readyz, /metrics and / are
- * endpoints.c's. Anything else is 404.
+ * rest to GraphQL over HTTP. /healthz, /readyz and /metrics are
+ * endpoints.c's; everything else is static.c's (the operator app: its
+ * files and pages, 404 for the rest).
  *
  * Must never: look at GraphQL documents or the schema (that is mes), or
  * answer a request itself past routing (each target owns its answers).
@@ -68,7 +69,8 @@ static void on_request(net_req *r, void *user) {
         server_metric_done(s, SRV_T_HTTP, 404, t0);
         return;
     }
-    server_endpoint(s, r, path);
+    if (server_is_endpoint_path(path)) server_endpoint(s, r, path);
+    else server_static(s, r, path);
 }
 
 server *server_start(uv_loop_t *loop, mes *m, const server_config *cfg, int *err) {

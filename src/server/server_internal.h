@@ -3,7 +3,7 @@
  * owns the listener and routes requests; http_graphql.c answers GraphQL over
  * HTTP; sse.c both graphql-sse modes; ws_transport.c graphql-transport-ws;
  * ws_legacy.c the legacy graphql-ws; endpoints.c /healthz, /readyz,
- * /metrics; params.c the request parameters; log.c the JSON log lines.
+ * /metrics; static.c the operator app's files; params.c the request parameters; log.c the JSON log lines.
  */
 #ifndef MESD_SERVER_INTERNAL_H
 #define MESD_SERVER_INTERNAL_H
@@ -109,6 +109,8 @@ void server_sse(server *s, net_req *r);              /* sse.c */
 void server_ws_upgrade(server *s, net_req *r);       /* ws_transport.c: picks the subprotocol and hands over */
 void server_ws_legacy_accept(server *s, net_req *r); /* ws_legacy.c */
 void server_endpoint(server *s, net_req *r, const char *path);  /* endpoints.c: health, ready, metrics */
+bool server_is_endpoint_path(const char *path);     /* endpoints.c: /healthz, /readyz or /metrics */
+void server_static(server *s, net_req *r, const char *path);    /* static.c: the operator app (web/), else 404 */
 bool server_is_graphql_path(const char *path);       /* server.c: /graphql or /graph/v2 */
 /* sse.c: the single-connection hub's life; shutdown ends every stream. */
 void server_sse_init(server *s);
