@@ -162,13 +162,13 @@ test('keep-alive: many requests on one connection, pipelined answers in order', 
   res.forEach((r, i) => assert.deepEqual(r.json, { data: { [`a${i}`]: 'Query' } }));
 });
 
-test('unknown paths are 404; / answers a short page', async () => {
+test('unknown paths are 404; / answers the operator app', async () => {
   assert.equal((await req('/nope')).status, 404);
   // routing reads the percent-decoded path
   assert.equal((await req('/%67raphql?query=%7B__typename%7D')).status, 200);
   const root = await req('/');
   assert.equal(root.status, 200);
-  assert.match(root.text, /graphql/);
+  assert.equal(root.ct, 'text/html; charset=utf-8');
 });
 
 test('/healthz, /readyz, and /metrics in Prometheus text format', async () => {
