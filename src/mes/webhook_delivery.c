@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "core.h"
 #include "webhooks.h"
 
 bool mes_webhook_sign(const char *secret, int64_t timestamp, const char *body, size_t len,
@@ -474,6 +475,22 @@ bool mes_webhook_allowed(const mes_webhook_allow *al, const char *host, const ch
         const allow_entry *e = &al->e[i];
         if (e->name[0] ? strcasecmp(e->name, host) == 0 : fam == e->family && in_network(e, a)) return true;
     }
+    return false;
+}
+
+bool mes_webhook_url_allowed(mes *m, const char *url, char *msg, size_t msglen) {
+    const mes_webhook_allow *al = m->hooks ? m->hooks->allow : NULL;
+    char host[256];
+    if (!al || !url || !host_of(url, host, sizeof host)) return true;   /* the URL scalar already checked its form */
+    /* an IPv6 literal comes back bracketed */
+    size_t n = strlen(host);
+    if (n > 2 && host[0] == '[' && host[n - 1] == ']') memmove(host, host + 1, n - 2), host[n - 2] = 0;
+    unsigned char addr[16];
+    bool literal = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+    bool networks = false;
+    for (size_t i = 0; i < al->n; i++) networks |= !al->e[i].name[0];
+    if (mes_webhook_allowed(al, host, literal ? host : NULL) || (!literal && networks)) return true;
+    snprintf(msg, msglen, "webhookUrl: the receiver \"%.200s\" is not in mesd's --webhook-allow list.", host);
     return false;
 }
 
