@@ -15,22 +15,13 @@
 #include "mes_schema.h"
 #include "webhooks.h"
 
-#define CHECK(c) \
-    do {         \
-        if (!(c)) abort(); \
-    } while (0)
+#include "fuzz_util.h"
 
 static gql_schema *schema;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_errors errs;
-    gql_errors_init(&errs, &a);
-    schema = gql_schema_build((const char *)mes_schema_sdl, mes_schema_sdl_len, &errs);
-    CHECK(schema != NULL);
-    gql_arena_free(&a);
+    schema = fuzz_schema_or_die((const char *)mes_schema_sdl, mes_schema_sdl_len);
     return 0;
 }
 
