@@ -10,7 +10,8 @@ what=${1:-build}
 pkgs=(build-essential cmake pkg-config libcmocka-dev libsqlite3-dev libssl-dev
       libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev)
 if [ "$what" = test ]; then
-  pkgs+=(clang libclang-rt-14-dev valgrind)
+  # chromium: the browser the operator app's e2e test drives (playwright-core)
+  pkgs+=(clang libclang-rt-14-dev valgrind chromium)
 fi
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

@@ -41,6 +41,19 @@ export function buildForm(panel, { orderId, stationId, ctx, operator, onClose })
   fill(panel, h('p', { class: 'help', text: 'Loading the order…' }));
   load();
 
+  // A scanner types wherever the focus is: after a tick in the checklist
+  // that would be a checkbox. A character typed outside a text field goes
+  // to the first empty serial field instead (focus moved during keydown
+  // takes the character with it).
+  const redirect = (e) => {
+    if (!fields.length || e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t instanceof HTMLTextAreaElement || (t instanceof HTMLInputElement && t.type !== 'checkbox')) return;
+    if (e.key === ' ' && (t instanceof HTMLInputElement || t instanceof HTMLButtonElement)) return;   // ticks and presses
+    (fields.find((f) => !f.input.value) ?? fields[0]).input.focus();
+  };
+  document.addEventListener('keydown', redirect, true);
+
   async function load() {
     try {
       const { operationOrders } = await ctx.query(ORDER, { id: orderId });
@@ -227,7 +240,10 @@ export function buildForm(panel, { orderId, stationId, ctx, operator, onClose })
   }
 
   return {
-    unmount() { alive = false; },
+    unmount() {
+      alive = false;
+      document.removeEventListener('keydown', redirect, true);
+    },
     // a change of this order seen on the work-order stream
     orderEvent(ev) {
       if (!formError || ev.workOrder?.id !== orderId) return;
