@@ -140,6 +140,14 @@ int store_read_list(store *s, const char *select_from, store_entity e, const sto
                     int64_t limit, int64_t offset, gql_arena *a, size_t size, store_row_fn fn, void **out,
                     size_t *n, store_err *err);
 
+/* ---- the work-order stream (store_work_order_events.c) ---- */
+/* Steps st, an INSERT INTO work_order_events … RETURNING seq (any number
+ * of rows, process orders only), puts it back and moves tx's head. */
+int store_wo_append(store_tx *tx, sqlite3_stmt *st, const char *what, store_err *err);
+/* The event of one order whose status a write just set (nothing for a
+ * product or subassembly order). */
+int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;
 void sbuf_add(sbuf *b, const char *s);
