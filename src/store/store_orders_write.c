@@ -212,12 +212,8 @@ int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondar
     /* the restored work orders' events, read before the update changes
      * what "canceled" selects */
     sqlite3_stmt *st = prep(tx,
-                            TREE_OF("?1")
-                            "INSERT INTO work_order_events (order_id, operation_id, status, at)"
-                            " SELECT o.id, o.operation_id, 'READY', ?2 FROM operation_orders o"
-                            " JOIN operations k ON k.id = o.operation_id"
-                            " WHERE o.id IN tree AND +o.status = 'CANCELED' AND k.kind = 'PROCESS'"
-                            " ORDER BY o.id RETURNING seq",
+                            TREE_OF("?1") STORE_WO_APPEND("'READY'", "?2")
+                            " AND o.id IN tree AND +o.status = 'CANCELED' ORDER BY o.id RETURNING seq",
                             err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, root_id);
@@ -315,12 +311,8 @@ int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const ch
     /* the canceled work orders' events first: after the update the roots
      * are no longer unstarted and the tree selects nothing */
     sqlite3_stmt *st = prep(tx,
-                            CANCEL_TREE
-                            "INSERT INTO work_order_events (order_id, operation_id, status, at)"
-                            " SELECT o.id, o.operation_id, 'CANCELED', ?4 FROM operation_orders o"
-                            " JOIN operations k ON k.id = o.operation_id"
-                            " WHERE o.id IN tree AND +o.status IN ('CREATED', 'READY') AND k.kind = 'PROCESS'"
-                            " ORDER BY o.id RETURNING seq",
+                            CANCEL_TREE STORE_WO_APPEND("'CANCELED'", "?4")
+                            " AND o.id IN tree AND +o.status IN ('CREATED', 'READY') ORDER BY o.id RETURNING seq",
                             err);
     if (!st) return err->code;
     bind_cancel(tx, st, external_order_id, operation_id, index);

@@ -33,12 +33,7 @@ int store_wo_append(store_tx *tx, sqlite3_stmt *st, const char *what, store_err 
 
 int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err) {
     /* the row as the write just left it: its status is the one the change gave */
-    sqlite3_stmt *st = stmt_get(tx->cache,
-                                "INSERT INTO work_order_events (order_id, operation_id, status, at)"
-                                " SELECT o.id, o.operation_id, o.status, ?2 FROM operation_orders o"
-                                " JOIN operations k ON k.id = o.operation_id"
-                                " WHERE o.id = ?1 AND k.kind = 'PROCESS' RETURNING seq",
-                                err);
+    sqlite3_stmt *st = stmt_get(tx->cache, STORE_WO_APPEND("o.status", "?2") " AND o.id = ?1 RETURNING seq", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, order_id);
     sqlite3_bind_int64(st, 2, tx->now);

@@ -51,6 +51,13 @@ static inline test_mes *test_mes_new_prepared(void (*prepare)(store *st)) {
     return t;
 }
 
+/* cmocka's teardown of a test whose state is a test_mes_new_prepared service. */
+static inline int test_mes_teardown(void **state) {
+    test_mes_close(*state);
+    free(*state);
+    return 0;
+}
+
 /* Runs loop turns until cond holds (fails after ~5 s). A while loop: cond
  * changes through callbacks, which a for loop's analysis cannot see. */
 #define TEST_RUN_UNTIL(t, cond)                                                     \

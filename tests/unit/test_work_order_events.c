@@ -11,14 +11,10 @@
 #include "test_orders_util.h"
 #include "test_mes_util.h"
 
-#define OK(f, call)                                                                                             \
-    do {                                                                                                        \
-        const char *got_ = (call);                                                                              \
-        if (got_) fail_msg("refused %s: %s", got_, (f)->msg);                                                   \
-    } while (0)
-
-static const char *const BATTERY[] = {"battery_sn"};
-static const char *const FRAME[] = {"frame_sn"};
+/* A run that must succeed: code is what it answered (NULL: done). */
+static void ok_run(ow_fix *f, const char *code) {
+    if (code) fail_msg("refused %s: %s", code, f->msg);
+}
 
 /* The events after seq `after` (through `where`, may be NULL) as
  * "operation:STATUS,…", each checked to follow the one before by one seq
@@ -56,31 +52,32 @@ static int64_t head(ow_fix *f) {
 static void a_product_order_walked_to_the_end(void **state) {
     ow_fix *f = *state;
     int64_t cur = 0, root;
-    OK(f, ow_save(f, (ow_save_args){.ext = "W", .op = "prod_101", .reserved = "SN-W"}, &root, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "W", .op = "prod_101", .reserved = "SN-W"}, &root, NULL));
     /* the product and its subassembly are CREATED, not work orders */
     assert_string_equal(SINCE(f, cur), "weld:READY");
     /* saving an unstarted order again changes no status */
-    OK(f, ow_save(f, (ow_save_args){.ext = "W", .op = "prod_101", .reserved = "SN-W"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "W", .op = "prod_101", .reserved = "SN-W"}, NULL, NULL));
     assert_string_equal(SINCE(f, cur), "");
     int64_t sub = ow_child(f, root, "frame_sub");
     /* completed in one step: started, then completed; then the waterfall */
-    OK(f, ow_complete(f, ow_child(f, sub, "weld"), (ow_complete_args){.station = "st_all", .op_name = "Ada",
-                                                                     .attrs = FRAME,
-                                                                     .values = (const char *const[]){"F-1"}, .n = 1}));
+    ow_complete_args weld = {.station = "st_all", .op_name = "Ada", .attrs = (const char *const[]){"frame_sn"},
+                             .values = (const char *const[]){"F-1"}, .n = 1};
+    ok_run(f, ow_complete(f, ow_child(f, sub, "weld"), weld));
     assert_string_equal(SINCE(f, cur), "weld:IN_PROGRESS,weld:COMPLETED,paint:READY");
     /* a hand-over to another station is a start too: it changes two queues */
     int64_t paint = ow_child(f, sub, "paint");
-    OK(f, ow_start(f, paint, "st_paint", "Ada"));
-    OK(f, ow_start(f, paint, "st_all", "Bob"));
+    ok_run(f, ow_start(f, paint, "st_paint", "Ada"));
+    ok_run(f, ow_start(f, paint, "st_all", "Bob"));
     assert_string_equal(SINCE(f, cur), "paint:IN_PROGRESS,paint:IN_PROGRESS");
     /* the subassembly completes with paint: no event of its own */
-    OK(f, ow_complete(f, paint, (ow_complete_args){0}));
+    ok_run(f, ow_complete(f, paint, (ow_complete_args){0}));
     assert_string_equal(SINCE(f, cur), "paint:COMPLETED,fit_battery:READY");
-    OK(f, ow_complete(f, ow_child(f, root, "fit_battery"),
-                      (ow_complete_args){.station = "st_all", .op_name = "Ada", .attrs = BATTERY,
-                                         .values = (const char *const[]){"B-1"}, .n = 1}));
+    ow_complete_args battery = {.station = "st_all", .op_name = "Ada", .attrs = (const char *const[]){"battery_sn"},
+                                .values = (const char *const[]){"B-1"}, .n = 1};
+    ok_run(f, ow_complete(f, ow_child(f, root, "fit_battery"), battery));
     assert_string_equal(SINCE(f, cur), "fit_battery:IN_PROGRESS,fit_battery:COMPLETED,final_test:READY");
-    OK(f, ow_complete(f, ow_child(f, root, "final_test"), (ow_complete_args){.station = "st_all", .op_name = "Ada"}));
+    ok_run(f, ow_complete(f, ow_child(f, root, "final_test"), (ow_complete_args){.station = "st_all",
+                                                                                 .op_name = "Ada"}));
     assert_string_equal(SINCE(f, cur), "final_test:IN_PROGRESS,final_test:COMPLETED");
     assert_string_equal(ow_status(f, root), "COMPLETED");
     /* the committed head is the last event, as the listener is told */
@@ -92,25 +89,25 @@ static void a_product_order_walked_to_the_end(void **state) {
 static void cancel_and_restore(void **state) {
     ow_fix *f = *state;
     int64_t cur = 0, n, paint;
-    OK(f, ow_save(f, (ow_save_args){.ext = "C", .op = "prod_101"}, NULL, NULL));
-    OK(f, ow_save(f, (ow_save_args){.ext = "C", .op = "paint"}, &paint, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "C", .op = "prod_101"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "C", .op = "paint"}, &paint, NULL));
     assert_string_equal(SINCE(f, cur), "weld:READY,paint:READY");
-    OK(f, ow_cancel(f, "C", "prod_101", 0, &n));
+    ok_run(f, ow_cancel(f, "C", "prod_101", 0, &n));
     assert_int_equal(n, 3);   /* three orders, one of them a work order */
     assert_string_equal(SINCE(f, cur), "weld:CANCELED");
-    OK(f, ow_cancel(f, "C", "prod_101", 0, &n));
+    ok_run(f, ow_cancel(f, "C", "prod_101", 0, &n));
     assert_int_equal(n, 0);
     assert_string_equal(SINCE(f, cur), "");
     /* saving it again restores the tree: its work order is READY again */
-    OK(f, ow_save(f, (ow_save_args){.ext = "C", .op = "prod_101"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "C", .op = "prod_101"}, NULL, NULL));
     assert_string_equal(SINCE(f, cur), "weld:READY");
-    OK(f, ow_cancel(f, "C", "paint", -1, &n));
+    ok_run(f, ow_cancel(f, "C", "paint", -1, &n));
     assert_string_equal(SINCE(f, cur), "paint:CANCELED");
-    OK(f, ow_save(f, (ow_save_args){.ext = "C", .op = "paint"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "C", .op = "paint"}, NULL, NULL));
     assert_string_equal(SINCE(f, cur), "paint:READY");
     /* a started order is not canceled: no event */
-    OK(f, ow_start(f, paint, "st_paint", "Ada"));
-    OK(f, ow_cancel(f, "C", "paint", -1, &n));
+    ok_run(f, ow_start(f, paint, "st_paint", "Ada"));
+    ok_run(f, ow_cancel(f, "C", "paint", -1, &n));
     assert_int_equal(n, 0);
     assert_string_equal(SINCE(f, cur), "paint:IN_PROGRESS");
 }
@@ -118,7 +115,7 @@ static void cancel_and_restore(void **state) {
 static void refusals_append_nothing(void **state) {
     ow_fix *f = *state;
     int64_t cur = 0, bat;
-    OK(f, ow_save(f, (ow_save_args){.ext = "R", .op = "fit_battery"}, &bat, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "R", .op = "fit_battery"}, &bat, NULL));
     assert_string_equal(SINCE(f, cur), "fit_battery:READY");
     /* completing a READY order starts it first: the refusal rolls the start back too */
     assert_string_equal(ow_complete(f, bat, (ow_complete_args){.station = "st_all", .op_name = "Ada"}),
@@ -141,9 +138,9 @@ static const char *at_station(ow_fix *f, const char *args, const char **code) {
 
 static void the_station_filter(void **state) {
     ow_fix *f = *state;
-    OK(f, ow_save(f, (ow_save_args){.ext = "S", .op = "prod_101"}, NULL, NULL));
-    OK(f, ow_save(f, (ow_save_args){.ext = "S", .op = "paint"}, NULL, NULL));
-    OK(f, ow_save(f, (ow_save_args){.ext = "S", .op = "fit_light"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "S", .op = "prod_101"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "S", .op = "paint"}, NULL, NULL));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "S", .op = "fit_light"}, NULL, NULL));
     const char *code;
     /* ids are lower-cased; st_paint can do paint only */
     assert_string_equal(at_station(f, "{\"stationId\": \"ST_PAINT\"}", &code), "paint:READY");
@@ -179,8 +176,8 @@ static void no_webhook_outbox_for_the_stream(void **state) {
                          .url = "http://127.0.0.1:9/", .secret = "s"}};
     assert_int_equal(store_exec_sync(f->st, put_hook, &ok, &err), STORE_OK);
     int64_t paint;
-    OK(f, ow_save(f, (ow_save_args){.ext = "H", .op = "paint"}, &paint, NULL));
-    OK(f, ow_complete(f, paint, (ow_complete_args){.station = "st_paint", .op_name = "Ada"}));
+    ok_run(f, ow_save(f, (ow_save_args){.ext = "H", .op = "paint"}, &paint, NULL));
+    ok_run(f, ow_complete(f, paint, (ow_complete_args){.station = "st_paint", .op_name = "Ada"}));
     /* three work-order events, one completion: the outbox holds the completion only */
     assert_int_equal(head(f), 3);
     assert_int_equal(ow_int(f, "SELECT count(*) FROM webhook_outbox"), 1);
@@ -196,16 +193,10 @@ static int api_setup(void **state) {
     *state = test_mes_new_prepared(ow_factory);
     return 0;
 }
-static int api_teardown(void **state) {
-    test_mes_close(*state);
-    free(*state);
-    return 0;
-}
 
-#define HAS(json, part)                                                                                         \
-    do {                                                                                                        \
-        if (!strstr((json), (part))) fail_msg("expected %s in\n  %s", (part), (json));                          \
-    } while (0)
+static void has(const char *json, const char *part) {
+    if (!strstr(json, part)) fail_msg("expected %s in\n  %s", part, json);
+}
 
 static const mes_principal erp = {.role = MES_ROLE_ERP, .token_id = "erp"};
 static const mes_principal op = {.role = MES_ROLE_OPERATOR, .token_id = "op", .station_id = "st_paint"};
@@ -221,9 +212,9 @@ static void api_stream_query_and_station(void **state) {
     test_subscribe(t, &paint, "subscription { workOrderEventsStream(stationId: \"ST_PAINT\") { seq status"
                               " workOrder { id status operation { id } station { id } } } }", NULL);
     test_subscribe(t, &all, "subscription ($s: ID) { workOrderEventsStream(stationId: $s) { seq status } }", "{}");
-    HAS(test_api(t, &erp, SAVE, "{\"op\": \"prod_101\", \"ext\": \"A\"}"), "created");   /* orders 1-3, weld is 3 */
-    HAS(test_api(t, &erp, SAVE, "{\"op\": \"paint\", \"ext\": \"A\"}"), "created");      /* order 4 */
-    HAS(test_api(t, &op, COMPLETE_PAINT, "{\"id\": \"4\"}"), "COMPLETED");
+    has(test_api(t, &erp, SAVE, "{\"op\": \"prod_101\", \"ext\": \"A\"}"), "created");   /* orders 1-3, weld is 3 */
+    has(test_api(t, &erp, SAVE, "{\"op\": \"paint\", \"ext\": \"A\"}"), "created");      /* order 4 */
+    has(test_api(t, &op, COMPLETE_PAINT, "{\"id\": \"4\"}"), "COMPLETED");
     TEST_RUN_UNTIL(t, paint.count >= 3 && all.count >= 4);
     for (int i = 0; i < 50; i++) uv_run(&t->loop, UV_RUN_NOWAIT);
     assert_int_equal(paint.count, 3);
@@ -231,8 +222,8 @@ static void api_stream_query_and_station(void **state) {
     assert_string_equal(paint.msgs[0], "{\"data\":{\"workOrderEventsStream\":{\"seq\":2,\"status\":\"READY\","
                                        "\"workOrder\":{\"id\":\"4\",\"status\":\"READY\",\"operation\":{\"id\":"
                                        "\"paint\"},\"station\":null}}}}");
-    HAS(paint.msgs[1], "\"seq\":3,\"status\":\"IN_PROGRESS\"");
-    HAS(paint.msgs[2], "\"seq\":4,\"status\":\"COMPLETED\"");
+    has(paint.msgs[1], "\"seq\":3,\"status\":\"IN_PROGRESS\"");
+    has(paint.msgs[2], "\"seq\":4,\"status\":\"COMPLETED\"");
     assert_string_equal(all.msgs[0], "{\"data\":{\"workOrderEventsStream\":{\"seq\":1,\"status\":\"READY\"}}}");
     /* an event keeps the status it gave; its order is shown as it is now */
     assert_string_equal(test_api(t, &op, "{ workOrderEvents(afterSeq: 1, limit: 1) { seq status workOrder { status"
@@ -249,10 +240,10 @@ static void api_stream_query_and_station(void **state) {
                         "{\"data\":{\"workOrderEvents\":[{\"seq\":1,\"workOrder\":{\"operation\":"
                         "{\"id\":\"weld\"}}}]}}");
     const char *r = test_api(t, &erp, "{ workOrderEvents(stationId: \"nowhere\") { seq } }", NULL);
-    HAS(r, "Unknown station \\\"nowhere\\\".");
-    HAS(r, "\"code\":\"NOT_FOUND\"");
-    HAS(test_api(t, &erp, "{ workOrderEvents(afterSeq: -1) { seq } }", NULL), "\"code\":\"BAD_INPUT\"");
-    HAS(test_api(t, &erp, "{ workOrderEvents(limit: -1) { seq } }", NULL), "\"code\":\"BAD_INPUT\"");
+    has(r, "Unknown station \\\"nowhere\\\".");
+    has(r, "\"code\":\"NOT_FOUND\"");
+    has(test_api(t, &erp, "{ workOrderEvents(afterSeq: -1) { seq } }", NULL), "\"code\":\"BAD_INPUT\"");
+    has(test_api(t, &erp, "{ workOrderEvents(limit: -1) { seq } }", NULL), "\"code\":\"BAD_INPUT\"");
     mes_unsubscribe(paint.sub);
     mes_unsubscribe(all.sub);
     test_sink_clear(&paint);
@@ -267,8 +258,8 @@ static void api_unknown_station_refuses_the_subscription(void **state) {
     test_sink s = {0};
     assert_null(mes_subscribe(t->m, &test_admin, d, NULL, NULL, &test_sink_fns, &s, &err));
     gql_buf_putc(&err, 0);
-    HAS(err.data, "Unknown station \\\"nowhere\\\".");
-    HAS(err.data, "\"code\":\"NOT_FOUND\"");
+    has(err.data, "Unknown station \\\"nowhere\\\".");
+    has(err.data, "\"code\":\"NOT_FOUND\"");
     gql_buf_free(&err);
     mes_doc_release(d);
 }
@@ -288,22 +279,22 @@ static void api_orders_load_once_per_page(void **state) {
     char vars[128];
     for (int i = 0; i < 3; i++) {
         snprintf(vars, sizeof vars, "{\"op\": \"paint\", \"ext\": \"B\", \"i\": %d}", i);
-        HAS(test_api(t, &erp, SAVE, vars), "created");
+        has(test_api(t, &erp, SAVE, vars), "created");
     }
     uint64_t before = reads(t);
-    HAS(test_api(t, &erp, query, NULL), "\"status\":\"READY\"");
+    has(test_api(t, &erp, query, NULL), "\"status\":\"READY\"");
     uint64_t few = reads(t) - before;
     for (int i = 3; i < 30; i++) {
         snprintf(vars, sizeof vars, "{\"op\": \"paint\", \"ext\": \"B\", \"i\": %d}", i);
-        HAS(test_api(t, &erp, SAVE, vars), "created");
+        has(test_api(t, &erp, SAVE, vars), "created");
     }
     for (int id = 1; id <= 10; id++) {
         snprintf(vars, sizeof vars, "{\"id\": \"%d\"}", id);
-        HAS(test_api(t, &op, COMPLETE_PAINT, vars), "COMPLETED");
+        has(test_api(t, &op, COMPLETE_PAINT, vars), "COMPLETED");
     }
     before = reads(t);
     const char *r = test_api(t, &erp, query, NULL);
-    HAS(r, "\"operator\":{\"name\":\"Ada\"}");
+    has(r, "\"operator\":{\"name\":\"Ada\"}");
     assert_int_equal(reads(t) - before, few);
     int events = 0;
     for (const char *p = r; (p = strstr(p, "\"workOrder\"")); p++) events++;
@@ -317,9 +308,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(refusals_append_nothing, ow_setup, ow_teardown),
         cmocka_unit_test_setup_teardown(the_station_filter, ow_setup, ow_teardown),
         cmocka_unit_test_setup_teardown(no_webhook_outbox_for_the_stream, ow_setup, ow_teardown),
-        cmocka_unit_test_setup_teardown(api_stream_query_and_station, api_setup, api_teardown),
-        cmocka_unit_test_setup_teardown(api_unknown_station_refuses_the_subscription, api_setup, api_teardown),
-        cmocka_unit_test_setup_teardown(api_orders_load_once_per_page, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(api_stream_query_and_station, api_setup, test_mes_teardown),
+        cmocka_unit_test_setup_teardown(api_unknown_station_refuses_the_subscription, api_setup, test_mes_teardown),
+        cmocka_unit_test_setup_teardown(api_orders_load_once_per_page, api_setup, test_mes_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
