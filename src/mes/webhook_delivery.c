@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "core.h"
 #include "webhooks.h"
 
 bool mes_webhook_sign(const char *secret, int64_t timestamp, const char *body, size_t len,
@@ -59,9 +60,10 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd) {
    limit. libcurl's multi interface runs on the loop: its sockets are
    uv_poll handles, its timeout a uv_timer. An answer is recorded through a
    write job; the subscription stays "in flight" until that job is back, so
-   a row is never sent twice at once. */
-
-#include <time.h>
+   a row is never sent twice at once. Once a 2xx is recorded, the
+   subscription's next row is read by one index probe and sent at once:
+   a busy subscription runs at one round trip plus one (group) commit per
+   event, with no scan in between. */
 
 /* One --webhook-allow entry: a host name, or a network (an address is a
  * network of one). */
@@ -90,8 +92,21 @@ struct mes_hooks {
     int refs;                  /* open handles + store jobs out: freed at 0 after stop */
     bool stopping;
     uint64_t delivered, failed;
+    bool host_waiting;         /* the last scan left a due row for want of a slot at its host */
+    struct hook_doc *docs;     /* prepared documents by fragment */
+    size_t ndocs;
     gql_arena arena;           /* a scan's and a render's scratch */
 };
+
+/* A fragment's subscription document, parsed and validated once: every
+ * delivery of a subscription executes the same one. */
+typedef struct hook_doc {
+    struct hook_doc *next;
+    store_stream stream;
+    char *fragment;
+    gql_prepared *p;
+} hook_doc;
+#define HOOK_DOCS_MAX 256   /* more distinct fragments than this: the cache starts over */
 
 struct delivery {
     delivery *next;
@@ -118,8 +133,45 @@ static int64_t wall_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void docs_free(mes_hooks *h) {
+    for (hook_doc *d = h->docs, *next; d; d = next) {
+        next = d->next;
+        gql_prepared_free(d->p);
+        free(d->fragment);
+        free(d);
+    }
+    h->docs = NULL;
+    h->ndocs = 0;
+}
+
+/* The prepared subscription document of fragment, or NULL if it no longer
+ * prepares (it was checked at subscribe time, so only a schema change could). */
+static gql_prepared *doc_of(mes_hooks *h, store_stream stream, const char *fragment, gql_arena *a) {
+    for (hook_doc *d = h->docs; d; d = d->next)
+        if (d->stream == stream && strcmp(d->fragment, fragment) == 0) return d->p;
+    char *src = mes_webhook_document(fragment, stream);
+    if (!src) return NULL;
+    gql_errors errs;
+    gql_errors_init(&errs, a);
+    bool syntax;
+    gql_prepare_options po = {.parse = {.max_tokens = 10000}};
+    gql_prepared *p = gql_prepare(mes_schema(h->m), src, strlen(src), &po, &errs, &syntax);
+    free(src);
+    if (!p) return NULL;
+    if (h->ndocs >= HOOK_DOCS_MAX) docs_free(h);
+    hook_doc *d = calloc(1, sizeof *d);
+    if (!d || !(d->fragment = strdup(fragment))) abort();
+    d->stream = stream;
+    d->p = p;
+    d->next = h->docs;
+    h->docs = d;
+    h->ndocs++;
+    return p;
+}
+
 static void unref(mes_hooks *h) {
     if (--h->refs > 0 || !h->stopping) return;
+    docs_free(h);
     mes_webhook_allow_free(h->allow);
     gql_arena_free(&h->arena);
     free(h);
@@ -161,16 +213,23 @@ static int record_run(store_tx *tx, void *arg, store_err *err) {
 }
 
 static void on_scan(uv_timer_t *t);
+static void start_next(mes_hooks *h, const char *sub_id);
 
 static void record_done(void *arg, const store_err *err) {
     delivery *d = arg;
     mes_hooks *h = d->h;
     (void)err;   /* a failed record leaves the row as it was: it is tried again */
     bool next = d->ok && !h->stopping;
+    char sub_id[sizeof d->sub_id];
+    memcpy(sub_id, d->sub_id, sizeof sub_id);
     flight_remove(h, d);
     delivery_free(d);
-    /* a subscription's next row may go now: look at once, not at the next tick */
-    if (next) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    /* The acknowledged row is gone for good: the subscription's next one may
+       go now, not at the next tick. When other subscriptions wait for a slot
+       at their host, a scan (oldest due first) shares the freed slot fairly
+       instead. */
+    if (next && h->host_waiting) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    else if (next) start_next(h, sub_id);
     unref(h);
 }
 
@@ -286,14 +345,7 @@ static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
     if (store_stream_read(h->st, due->w.stream, due->seq - 1, 1, NULL, a, &evs, &n, &err) || n != 1 ||
         evs[0].seq != due->seq)
         return NULL;
-    char *src = mes_webhook_document(due->w.response_fragment, due->w.stream);
-    if (!src) return NULL;
-    gql_errors errs;
-    gql_errors_init(&errs, a);
-    bool syntax;
-    gql_prepare_options po = {.parse = {.max_tokens = 10000}};
-    gql_prepared *p = gql_prepare(mes_schema(h->m), src, strlen(src), &po, &errs, &syntax);
-    free(src);
+    gql_prepared *p = doc_of(h, due->w.stream, due->w.response_fragment, a);
     if (!p) return NULL;
     /* the subscription was made by erp or admin: render as admin (read only) */
     mes_principal who = {.role = MES_ROLE_ADMIN};
@@ -326,7 +378,6 @@ static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
         gql_buf_free(&b);
     }
     gql_buf_free(&out);
-    gql_prepared_free(p);
     return body;
 }
 
@@ -427,6 +478,22 @@ bool mes_webhook_allowed(const mes_webhook_allow *al, const char *host, const ch
     return false;
 }
 
+bool mes_webhook_url_allowed(mes *m, const char *url, char *msg, size_t msglen) {
+    const mes_webhook_allow *al = m->hooks ? m->hooks->allow : NULL;
+    char host[256];
+    if (!al || !url || !host_of(url, host, sizeof host)) return true;   /* the URL scalar already checked its form */
+    /* an IPv6 literal comes back bracketed */
+    size_t n = strlen(host);
+    if (n > 2 && host[0] == '[' && host[n - 1] == ']') memmove(host, host + 1, n - 2), host[n - 2] = 0;
+    unsigned char addr[16];
+    bool literal = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+    bool networks = false;
+    for (size_t i = 0; i < al->n; i++) networks |= !al->e[i].name[0];
+    if (mes_webhook_allowed(al, host, literal ? host : NULL) || (!literal && networks)) return true;
+    snprintf(msg, msglen, "webhookUrl: the receiver \"%.200s\" is not in mesd's --webhook-allow list.", host);
+    return false;
+}
+
 /* Called once connected, before the request is sent. */
 static int on_prereq(void *user, char *ip, char *local_ip, int remote_port, int local_port) {
     (void)local_ip, (void)remote_port, (void)local_port;
@@ -496,6 +563,18 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_multi_add_handle(h->multi, e);
 }
 
+/* Starts due unless its subscription already has a delivery out; false
+ * when its host has no free slot. */
+static bool try_start(mes_hooks *h, const store_webhook_due *due) {
+    char host[256];
+    uint32_t same;
+    if (!host_of(due->w.url, host, sizeof host)) snprintf(host, sizeof host, "?");
+    if (in_flight(h, due->w.id, host, &same)) return true;
+    if (same >= h->cfg.max_per_host) return false;
+    start_one(h, due, host);
+    return true;
+}
+
 static void on_scan(uv_timer_t *t) {
     mes_hooks *h = t->data;
     gql_arena a;
@@ -504,14 +583,24 @@ static void on_scan(uv_timer_t *t) {
     size_t n;
     store_err err = {0};
     if (store_webhooks_due(h->st, wall_ms(), 512, &a, &due, &n, &err) == STORE_OK) {
-        for (size_t i = 0; i < n; i++) {
-            char host[256];
-            uint32_t same;
-            if (!host_of(due[i].w.url, host, sizeof host)) snprintf(host, sizeof host, "?");
-            if (in_flight(h, due[i].w.id, host, &same) || same >= h->cfg.max_per_host) continue;
-            start_one(h, &due[i], host);
-        }
+        h->host_waiting = false;
+        for (size_t i = 0; i < n; i++)
+            if (!try_start(h, &due[i])) h->host_waiting = true;
     }
+    gql_arena_free(&a);
+}
+
+/* The subscription's next row, if it is due (a row waiting out its backoff
+ * is left to the scan that finds it due). */
+static void start_next(mes_hooks *h, const char *sub_id) {
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    store_webhook_due due;
+    bool found;
+    store_err err = {0};
+    if (store_webhook_head(h->st, sub_id, &a, &due, &found, &err) == STORE_OK && found &&
+        due.next_attempt_at <= wall_ms() && !try_start(h, &due))
+        h->host_waiting = true;
     gql_arena_free(&a);
 }
 

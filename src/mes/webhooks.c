@@ -222,6 +222,10 @@ static void plan_subscribe(mes_ctx *c, const gql_val *args, mes_write *w) {
     }
     j->w.response_fragment = fragment;
     j->w.url = str_or_null(member(in, "webhookUrl"));
+    if (!mes_webhook_url_allowed(c->m, j->w.url, w->message, sizeof w->message)) {
+        w->code = "BAD_INPUT";
+        return;
+    }
     if (!headers_json(c->arena, member(in, "webhookHeaders"), &j->w.headers_json, w)) return;
     unsigned char r[32];
     if (RAND_bytes(r, sizeof r) != 1) {

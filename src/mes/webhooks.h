@@ -49,6 +49,14 @@ void mes_webhook_allow_free(mes_webhook_allow *a);
 /* host: the URL's host; ip: the address connected to (may be NULL). */
 bool mes_webhook_allowed(const mes_webhook_allow *a, const char *host, const char *ip);
 
+/* At subscribe time: false with a message when the running engine's
+ * --webhook-allow can never let url's host through (a host name not listed
+ * while the list has no network a name could resolve into, or an address
+ * outside every listed network). A name that may resolve into a listed
+ * network passes here and is checked again at each delivery, against the
+ * address connected to. true when no engine runs or the list is empty. */
+bool mes_webhook_url_allowed(mes *m, const char *url, char *msg, size_t msglen);
+
 bool mes_bind_webhooks(mes *m, gql_schema *s, char *err, size_t errlen);
 
 #endif

@@ -146,34 +146,16 @@ void server_http_graphql(server *s, net_req *r) {
         server_answer_error(s, r, SRV_T_HTTP, t0, 401, media, server_msg_unauthenticated, "UNAUTHENTICATED");
         return;
     }
-    gql_arena a;
-    gql_arena_init(&a, 1024);
-    server_params p;
-    int status;
-    const char *msg;
-    gql_buf errs;
-    gql_buf_init(&errs);
-    mes_doc *doc = NULL;
-    if (!server_read_params(r, &a, &p, &status, &msg)) {
-        server_answer_error(s, r, SRV_T_HTTP, t0, status, media, msg, NULL);
-        goto out;
-    }
-    mes_doc_error why;
-    doc = mes_doc_get(s->m, p.query, p.query_len, &errs, &why);
-    if (!doc) {
-        server_answer(s, r, SRV_T_HTTP, t0, server_request_error_status(media), media_names[media], errs.data, errs.len);
-        goto out;
-    }
-    int kind = mes_doc_operation_kind(doc, p.operation_name, &errs);
+    server_request q;
+    if (!server_request_begin(s, r, SRV_T_HTTP, t0, media, &q)) return;
+    server_request_prepare(s, &q);
+    int kind = q.kind;
     if (kind < 0) {
-        server_answer(s, r, SRV_T_HTTP, t0, server_request_error_status(media), media_names[media], errs.data, errs.len);
+        server_answer(s, r, SRV_T_HTTP, t0, server_request_error_status(media), media_names[media], q.errs.data,
+                      q.errs.len);
         goto out;
     }
-    if (kind == MES_OP_MUTATION && get) {
-        net_resp_header(r, "Allow", "POST");
-        server_answer_error(s, r, SRV_T_HTTP, t0, 405, media, "Cannot perform mutations over GET", NULL);
-        goto out;
-    }
+    if (server_refuse_get_mutation(s, r, SRV_T_HTTP, t0, media, kind)) goto out;
     if (kind == MES_OP_SUBSCRIPTION) {
         server_answer_error(s, r, SRV_T_HTTP, t0, server_request_error_status(media), media,
                             "Subscriptions are not supported over plain HTTP: use Accept: text/event-stream "
@@ -188,9 +170,7 @@ void server_http_graphql(server *s, net_req *r) {
     }
     *x = (http_exec){s, r, t0, media};
     server_exec_begin(s);
-    mes_execute(s->m, &who, doc, p.operation_name, p.variables, exec_done, x);
+    mes_execute(s->m, &who, q.doc, q.p.operation_name, q.p.variables, exec_done, x);
 out:
-    if (doc) mes_doc_release(doc);
-    gql_buf_free(&errs);
-    gql_arena_free(&a);
+    server_request_end(&q);
 }

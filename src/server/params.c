@@ -161,3 +161,40 @@ bool server_read_params(const net_req *r, gql_arena *a, server_params *out, int 
     }
     return server_params_from_json(v, out, msg);
 }
+
+/* ---- one request's parameters and document ---- */
+
+bool server_request_begin(server *s, net_req *r, server_transport t, uint64_t t0, server_media media,
+                          server_request *q) {
+    memset(q, 0, sizeof *q);
+    q->kind = -1;
+    gql_arena_init(&q->a, 1024);
+    gql_buf_init(&q->errs);
+    int status;
+    const char *msg;
+    if (server_read_params(r, &q->a, &q->p, &status, &msg)) return true;
+    server_answer_error(s, r, t, t0, status, media, msg, NULL);
+    server_request_end(q);
+    return false;
+}
+
+void server_request_prepare(server *s, server_request *q) {
+    mes_doc_error why;
+    q->doc = mes_doc_get(s->m, q->p.query, q->p.query_len, &q->errs, &why);
+    q->kind = q->doc ? mes_doc_operation_kind(q->doc, q->p.operation_name, &q->errs) : -1;
+}
+
+bool server_refuse_get_mutation(server *s, net_req *r, server_transport t, uint64_t t0, server_media media,
+                                int kind) {
+    if (kind != MES_OP_MUTATION || strcmp(net_req_method(r), "GET") != 0) return false;
+    net_resp_header(r, "Allow", "POST");
+    server_answer_error(s, r, t, t0, 405, media, "Cannot perform mutations over GET", NULL);
+    return true;
+}
+
+void server_request_end(server_request *q) {
+    if (q->doc) mes_doc_release(q->doc);
+    q->doc = NULL;
+    gql_buf_free(&q->errs);
+    gql_arena_free(&q->a);
+}

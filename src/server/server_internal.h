@@ -102,6 +102,26 @@ void server_answer(server *s, net_req *r, server_transport t, uint64_t t0, int s
 void server_answer_error(server *s, net_req *r, server_transport t, uint64_t t0, int status, server_media m,
                          const char *message, const char *code);
 
+/* ---- one GraphQL request over HTTP (http_graphql.c, both sse.c modes) ----
+   Its parameters, prepared document and operation kind, and what they own. */
+typedef struct server_request {
+    gql_arena a;          /* the parameters' values */
+    gql_buf errs;         /* the engine's errors body when doc or kind fails */
+    server_params p;
+    mes_doc *doc;         /* NULL: none (errs says why) */
+    int kind;             /* MES_OP_*, or -1: no operation to run (errs says why) */
+} server_request;
+/* Reads r's parameters into q; false after answering the error (its status,
+ * in media) with q already released. */
+bool server_request_begin(server *s, net_req *r, server_transport t, uint64_t t0, server_media media,
+                          server_request *q);
+/* q->doc and q->kind for q's query and operation name. */
+void server_request_prepare(server *s, server_request *q);
+/* A mutation asked over GET: answered 405 (Allow: POST); true when it was. */
+bool server_refuse_get_mutation(server *s, net_req *r, server_transport t, uint64_t t0, server_media media,
+                                int kind);
+void server_request_end(server_request *q);
+
 /* ---- routing targets ---- */
 void server_http_graphql(server *s, net_req *r);     /* http_graphql.c: GET/POST (not SSE) */
 bool server_sse_wants(const net_req *r);             /* sse.c: Accept: text/event-stream, or single-conn mode */

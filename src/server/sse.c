@@ -428,19 +428,9 @@ static void stream_operation(server *s, net_req *r, sse_stream *st, uint64_t t0)
         server_answer_error(s, r, SRV_T_SSE, t0, 401, media, server_msg_unauthenticated, "UNAUTHENTICATED");
         return;
     }
-    gql_arena a;
-    gql_arena_init(&a, 1024);
-    gql_buf errs;
-    gql_buf_init(&errs);
-    mes_doc *doc = NULL;
-    server_params p;
-    int status;
-    const char *msg;
-    if (!server_read_params(r, &a, &p, &status, &msg)) {
-        server_answer_error(s, r, SRV_T_SSE, t0, status, media, msg, NULL);
-        goto out;
-    }
-    const char *id = operation_id(&a, &p);
+    server_request q;
+    if (!server_request_begin(s, r, SRV_T_SSE, t0, media, &q)) return;
+    const char *id = operation_id(&q.a, &q.p);
     if (!id) {
         server_answer_error(s, r, SRV_T_SSE, t0, 400, media, "Operation ID is missing", NULL);
         goto out;
@@ -454,39 +444,32 @@ static void stream_operation(server *s, net_req *r, sse_stream *st, uint64_t t0)
         server_answer_error(s, r, SRV_T_SSE, t0, 429, media, "Too many operations on this stream", NULL);
         goto out;
     }
-    mes_doc_error why;
-    doc = mes_doc_get(s->m, p.query, p.query_len, &errs, &why);
-    int kind = doc ? mes_doc_operation_kind(doc, p.operation_name, &errs) : -1;
+    server_request_prepare(s, &q);
+    int kind = q.kind;
     if (kind < 0) {
-        server_answer(s, r, SRV_T_SSE, t0, 400, server_media_name(media), errs.data, errs.len);
+        server_answer(s, r, SRV_T_SSE, t0, 400, server_media_name(media), q.errs.data, q.errs.len);
         goto out;
     }
-    if (kind == MES_OP_MUTATION && strcmp(net_req_method(r), "GET") == 0) {
-        net_resp_header(r, "Allow", "POST");
-        server_answer_error(s, r, SRV_T_SSE, t0, 405, media, "Cannot perform mutations over GET", NULL);
-        goto out;
-    }
+    if (server_refuse_get_mutation(s, r, SRV_T_SSE, t0, media, kind)) goto out;
     sse_op *op = op_new(st, id, t0);
     if (!op) {
         server_answer_error(s, r, SRV_T_SSE, t0, 503, media, "Service Unavailable: out of memory", NULL);
         goto out;
     }
     if (kind == MES_OP_SUBSCRIPTION) {
-        if (!op_run(s, op, &who, doc, kind, &p, &errs)) {
+        if (!op_run(s, op, &who, q.doc, kind, &q.p, &q.errs)) {
             op_stop(op);
-            server_answer(s, r, SRV_T_SSE, t0, 400, server_media_name(media), errs.data, errs.len);
+            server_answer(s, r, SRV_T_SSE, t0, 400, server_media_name(media), q.errs.data, q.errs.len);
             goto out;
         }
         server_answer(s, r, SRV_T_SSE, t0, 202, NULL, "", 0);
     } else {
         /* Accepted first: the answer may come inside mes_execute. */
         server_answer(s, r, SRV_T_SSE, t0, 202, NULL, "", 0);
-        op_run(s, op, &who, doc, kind, &p, &errs);
+        op_run(s, op, &who, q.doc, kind, &q.p, &q.errs);
     }
 out:
-    if (doc) mes_doc_release(doc);
-    gql_buf_free(&errs);
-    gql_arena_free(&a);
+    server_request_end(&q);
 }
 
 /* Distinct connections: this request is the operation and its stream. */
@@ -496,26 +479,11 @@ static void distinct(server *s, net_req *r, uint64_t t0) {
         server_answer_error(s, r, SRV_T_SSE, t0, 401, SRV_MEDIA_JSON, server_msg_unauthenticated, "UNAUTHENTICATED");
         return;
     }
-    gql_arena a;
-    gql_arena_init(&a, 1024);
-    gql_buf errs;
-    gql_buf_init(&errs);
-    mes_doc *doc = NULL;
-    server_params p;
-    int status;
-    const char *msg;
-    if (!server_read_params(r, &a, &p, &status, &msg)) {
-        server_answer_error(s, r, SRV_T_SSE, t0, status, SRV_MEDIA_JSON, msg, NULL);
-        goto out;
-    }
-    mes_doc_error why;
-    doc = mes_doc_get(s->m, p.query, p.query_len, &errs, &why);
-    int kind = doc ? mes_doc_operation_kind(doc, p.operation_name, &errs) : -1;
-    if (kind == MES_OP_MUTATION && strcmp(net_req_method(r), "GET") == 0) {
-        net_resp_header(r, "Allow", "POST");
-        server_answer_error(s, r, SRV_T_SSE, t0, 405, SRV_MEDIA_JSON, "Cannot perform mutations over GET", NULL);
-        goto out;
-    }
+    server_request q;
+    if (!server_request_begin(s, r, SRV_T_SSE, t0, SRV_MEDIA_JSON, &q)) return;
+    server_request_prepare(s, &q);
+    int kind = q.kind;
+    if (server_refuse_get_mutation(s, r, SRV_T_SSE, t0, SRV_MEDIA_JSON, kind)) goto out;
     sse_stream *st = stream_new(s, false);
     sse_op *op = st ? op_new(st, NULL, t0) : NULL;
     if (!op) {
@@ -525,14 +493,12 @@ static void distinct(server *s, net_req *r, uint64_t t0) {
     }
     stream_open(s, st, r);
     /* Errors before execution are results on the stream (PROTOCOL.md). */
-    if (kind < 0 || !op_run(s, op, &who, doc, kind, &p, &errs)) {
-        op_next(op, errs.data, errs.len);
+    if (kind < 0 || !op_run(s, op, &who, q.doc, kind, &q.p, &q.errs)) {
+        op_next(op, q.errs.data, q.errs.len);
         (void)op_complete(op);
     }
 out:
-    if (doc) mes_doc_release(doc);
-    gql_buf_free(&errs);
-    gql_arena_free(&a);
+    server_request_end(&q);
 }
 
 void server_sse(server *s, net_req *r) {

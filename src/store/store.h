@@ -585,12 +585,17 @@ int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, 
 
 /* ---- webhooks: delivery (webhook_delivery.c's reads and writes) ---- */
 typedef struct store_webhook_due {
-    int64_t outbox_id, seq, attempts, created_at;
+    int64_t outbox_id, seq, attempts, created_at, next_attempt_at;
     store_webhook w;   /* pending and last_delivered_seq unset */
 } store_webhook_due;
 /* The oldest outbox row of each subscription, when it is due at now: the
  * next delivery of each (strict seq order), at most limit. */
 int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
+                       store_err *err);
+/* The oldest outbox row of one subscription, due or not (*found false when
+ * its outbox is empty or it does not exist): what a subscription sends next
+ * once its previous delivery is acknowledged. */
+int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
                        store_err *err);
 /* A 2xx: the row goes, the subscription's last_delivered_seq moves on and
  * it is no longer failing. */

@@ -121,17 +121,37 @@ int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, 
 
 /* ---- delivery ---- */
 
+/* The head row of each subscription (the least seq in its outbox, found
+   through UNIQUE (subscription_id, seq): one index probe a subscription, so
+   a scan costs the same however long the backlog), with its subscription. */
+#define DUE_COLUMNS                                                                                  \
+    "SELECT o.id, o.seq, o.attempts, o.created_at, o.next_attempt_at, w.id, w.stream,"               \
+    " w.response_fragment, w.url, w.headers, w.secret, w.failing"                                    \
+    " FROM webhook_subscriptions w JOIN webhook_outbox o ON o.id ="                                  \
+    " (SELECT h.id FROM webhook_outbox h WHERE h.subscription_id = w.id ORDER BY h.seq LIMIT 1)"
+
+static void read_due_row(sqlite3_stmt *st, gql_arena *a, store_webhook_due *d) {
+    memset(d, 0, sizeof *d);
+    d->outbox_id = col_i64(st, 0);
+    d->seq = col_i64(st, 1);
+    d->attempts = col_i64(st, 2);
+    d->created_at = col_i64(st, 3);
+    d->next_attempt_at = col_i64(st, 4);
+    d->w.id = col_text(st, 5, a);
+    if (!stream_of_name((const char *)sqlite3_column_text(st, 6), &d->w.stream)) d->w.stream = STORE_STREAM_OPERATIONS;
+    d->w.response_fragment = col_text(st, 7, a);
+    d->w.url = col_text(st, 8, a);
+    d->w.headers_json = col_text(st, 9, a);
+    d->w.secret = col_text(st, 10, a);
+    d->w.failing = col_i64(st, 11) != 0;
+}
+
 int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
                        store_err *err) {
     *out = NULL;
     *n = 0;
-    /* only the head row of a subscription may go: seq N+1 waits for N */
-    sqlite3_stmt *st = stmt_get(&s->rcache,
-                                "SELECT o.id, o.seq, o.attempts, o.created_at, w.id, w.stream, w.response_fragment,"
-                                " w.url, w.headers, w.secret, w.failing"
-                                " FROM webhook_subscriptions w JOIN webhook_outbox o ON o.subscription_id = w.id"
-                                " AND o.seq = (SELECT min(seq) FROM webhook_outbox h WHERE h.subscription_id = w.id)"
-                                " WHERE o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
+    sqlite3_stmt *st = stmt_get(&s->rcache, DUE_COLUMNS " WHERE o.next_attempt_at <= ?1"
+                                                        " ORDER BY o.next_attempt_at LIMIT ?2",
                                 err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, now);
@@ -147,24 +167,28 @@ int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store
             rows = g;
             cap = ncap;
         }
-        store_webhook_due *d = &rows[(*n)++];
-        memset(d, 0, sizeof *d);
-        d->outbox_id = col_i64(st, 0);
-        d->seq = col_i64(st, 1);
-        d->attempts = col_i64(st, 2);
-        d->created_at = col_i64(st, 3);
-        d->w.id = col_text(st, 4, a);
-        if (!stream_of_name((const char *)sqlite3_column_text(st, 5), &d->w.stream)) d->w.stream = STORE_STREAM_OPERATIONS;
-        d->w.response_fragment = col_text(st, 6, a);
-        d->w.url = col_text(st, 7, a);
-        d->w.headers_json = col_text(st, 8, a);
-        d->w.secret = col_text(st, 9, a);
-        d->w.failing = col_i64(st, 10) != 0;
+        read_due_row(st, a, &rows[(*n)++]);
     }
     stmt_put(&s->rcache, st);
     if (rc != SQLITE_DONE) return store_sqlite_err(err, s->rdb, rc, "reading due webhook deliveries");
     *out = rows;
     return STORE_OK;
+}
+
+int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
+                       store_err *err) {
+    *found = false;
+    sqlite3_stmt *st = stmt_get(&s->rcache, DUE_COLUMNS " WHERE w.id = ?1", err);
+    if (!st) return err->code;
+    bind_text(st, 1, sub_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_due_row(st, a, out);
+        *found = true;
+        rc = SQLITE_DONE;
+    }
+    stmt_put(&s->rcache, st);
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "reading a webhook's next delivery");
 }
 
 int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {

@@ -16,7 +16,7 @@
 #include <string.h>
 #include "net.h"
 
-#define CHECK(c) do { if (!(c)) abort(); } while (0)
+#include "fuzz_util.h"
 
 typedef struct fz {
     net_conn *c;

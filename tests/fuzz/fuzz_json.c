@@ -13,10 +13,7 @@
 #include <string.h>
 #include "value.h"
 
-#define CHECK(c) \
-    do {         \
-        if (!(c)) abort(); \
-    } while (0)
+#include "fuzz_util.h"
 
 /* Infinity writes as null, so such a value is not expected to read back equal. */
 static bool has_non_finite(const gql_val *v) {

@@ -10,10 +10,7 @@
 #include "ast.h"
 #include "print.h"
 
-#define CHECK(c) \
-    do {         \
-        if (!(c)) abort(); \
-    } while (0)
+#include "fuzz_util.h"
 
 static size_t input_size;
 

@@ -13,10 +13,7 @@
 #include <string.h>
 #include "gql.h"
 
-#define CHECK(c) \
-    do {         \
-        if (!(c)) abort(); \
-    } while (0)
+#include "fuzz_util.h"
 
 static const char SDL[] =
     "scalar JSON\n"
@@ -35,13 +32,7 @@ static const char *const leaf_types[] = {"Int", "Float", "String", "Boolean", "I
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    gql_errors errs;
-    gql_errors_init(&errs, &a);
-    schema = gql_schema_build(SDL, sizeof SDL - 1, &errs);
-    CHECK(schema != NULL);
-    gql_arena_free(&a);
+    schema = fuzz_schema_or_die(SDL, sizeof SDL - 1);
     return 0;
 }
 
