@@ -220,14 +220,14 @@ int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondar
     sqlite3_bind_int64(st, 2, tx->now);
     if (store_wo_append(tx, st, "appending work-order events", err)) return err->code;
     st = prep(tx,
-                            TREE_OF("?1")
-                            "UPDATE operation_orders SET secondary_external_order_id = ?2,"
-                            " reserved_serial_number = ?3, updated_at = ?4,"
-                            " status = CASE WHEN status <> 'CANCELED' THEN status"
-                            "   WHEN (SELECT kind FROM operations WHERE id = operation_id) = 'PROCESS' THEN 'READY'"
-                            "   ELSE 'CREATED' END"
-                            " WHERE id IN tree",
-                            err);
+              TREE_OF("?1")
+              "UPDATE operation_orders SET secondary_external_order_id = ?2,"
+              " reserved_serial_number = ?3, updated_at = ?4,"
+              " status = CASE WHEN status <> 'CANCELED' THEN status"
+              "   WHEN (SELECT kind FROM operations WHERE id = operation_id) = 'PROCESS' THEN 'READY'"
+              "   ELSE 'CREATED' END"
+              " WHERE id IN tree",
+              err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, root_id);
     bind_text(st, 2, secondary_external_order_id);
