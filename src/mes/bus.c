@@ -374,11 +374,12 @@ static void pump_schedule(mes_bus *b, bool now) {
 
 /* ---- subscribing --------------------------------------------------------------- */
 
-static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char *message, gql_buf *errors_out) {
+static mes_sub *request_error(gql_arena *a, const gql_selection *at, const char *code, const char *message,
+                              gql_buf *errors_out) {
     gql_errors errs;
     gql_errors_init(&errs, a);
     gql_error *e = gql_errors_add_msg(&errs, message);
-    e->code = "BAD_INPUT";
+    e->code = code;
     if (at) gql_error_add_loc(&errs, e, at->loc);
     mes_write_errors(errors_out, &errs);
     gql_arena_free(a);
@@ -399,16 +400,16 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
         return NULL;
     }
     store_stream stream;
-    store_entity entity;
-    if (!mes_stream_of_field(sub.field->name, &stream, &entity)) {
+    if (!mes_stream_of_field(sub.field->name, &stream, NULL)) {
         char msg[200];
         snprintf(msg, sizeof msg, "The subscription field \"%s\" is not a stream.", sub.field->name);
-        return request_error(&a, sub.field_node, msg, errors_out);
+        return request_error(&a, sub.field_node, "BAD_INPUT", msg, errors_out);
     }
     const gql_val *after = gql_val_get(sub.args, "afterSeq", 8);
     bool replay = after && after->kind == GQL_V_INT;
     int64_t after_seq = replay ? after->u.i : 0;   /* `a` may be gone below */
-    if (after_seq < 0) return request_error(&a, sub.field_node, "afterSeq must be 0 or more.", errors_out);
+    if (after_seq < 0)
+        return request_error(&a, sub.field_node, "BAD_INPUT", "afterSeq must be 0 or more.", errors_out);
 
     /* the group's key: principal, operation name, coerced variables (in the
        order of their definitions: canonical for one document) */
@@ -422,11 +423,10 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
         gql_arena_free(&a);
     } else {
         const store_filter *where = NULL;
-        const char *msg = NULL;
-        const gql_val *w = gql_val_get(sub.args, "where", 5);
-        if (!mes_where_filter(&a, entity, w, &where, &msg)) {
+        const char *code = "BAD_INPUT", *msg = NULL;
+        if (!mes_stream_filter(m->st, &a, stream, sub.args, &where, &code, &msg)) {
             gql_buf_free(&key);
-            return request_error(&a, sub.field_node, msg ? msg : "Invalid where.", errors_out);
+            return request_error(&a, sub.field_node, code, msg ? msg : "Invalid where.", errors_out);
         }
         g = gql_arena_calloc(&a, sizeof *g);
         g->bus = b;

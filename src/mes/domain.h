@@ -140,6 +140,15 @@ gql_rv mes_complete_value(mes_ctx *c, const store_event *ev);
 gql_rv mes_notes_list(mes_ctx *c, const store_event *evs, size_t n);
 gql_rv mes_note_value(mes_ctx *c, const store_event *ev);
 
+/* ---- work-order events (resolve_work_order_events.c) ---- */
+/* An event of the work-order stream: its status and its order as it is now
+ * (the orders of a list load with one statement). */
+gql_rv mes_work_order_event_value(mes_ctx *c, const store_event *ev);
+/* The filter of `stationId` (absent or null: *out NULL), as
+ * mes_stream_filter says. */
+bool mes_work_order_filter(store *st, gql_arena *a, const gql_val *args, const store_filter **out, const char **code,
+                           const char **message);
+
 /* ---- stream events (events.c) ---- */
 /* An event's stored payload parsed (in a); an empty object when it does not
  * parse (it is the writer's own JSON: that would be a bug, not an input). */
@@ -150,8 +159,9 @@ const gql_val *mes_payload(gql_arena *a, const store_event *ev);
 const char *mes_payload_str(const gql_val *obj, const char *key);
 bool mes_payload_int(const gql_val *obj, const char *key, int64_t *out);
 const char *mes_payload_id(gql_arena *a, const gql_val *obj, const char *key);
-/* Query.operationOrderCompletes and Query.noteEvents: `where`, `afterSeq`,
- * `limit` read from the stream's log; false: *error holds the field error. */
+/* Query.operationOrderCompletes, Query.noteEvents and Query.workOrderEvents:
+ * the stream's filter (mes_stream_filter), `afterSeq`, `limit` read from
+ * the stream's log; false: *error holds the field error. */
 bool mes_stream_query(gql_resolve_info *info, const gql_val *args, store_stream stream, store_event **evs,
                       size_t *n, gql_rv *error);
 
@@ -170,6 +180,7 @@ bool mes_bind_deploy(mes *m, gql_schema *s, char *err, size_t errlen);
 bool mes_bind_orders(gql_schema *s, char *err, size_t errlen);
 bool mes_bind_completes(gql_schema *s, char *err, size_t errlen);
 bool mes_bind_notes(gql_schema *s, char *err, size_t errlen);
+bool mes_bind_work_order_events(gql_schema *s, char *err, size_t errlen);
 
 /* ---- ids (deploy.c) ---- */
 /* The id rule of deployed objects: ^[a-z0-9_]{3,50}$, case-insensitive. */

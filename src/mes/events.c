@@ -6,7 +6,8 @@
  * An operation or sub-operation event is wrapped exactly as the list
  * resolvers wrap a row (a batch of one), so every nested field resolves the
  * same way in a subscription as in a query; a completion or note event is
- * its stored payload (the format of mes_internal.h), which never changes.
+ * its stored payload (the format of mes_internal.h), which never changes;
+ * a work-order event is its status with the order as it is now.
  * It must never read anything the event does not name, nor keep state
  * between events.
  */
@@ -25,6 +26,7 @@ gql_rv mes_event_value(mes_ctx *c, store_stream stream, const store_event *ev) {
         return mes_domain_sub_operations_one(c, ev->sub_operation);
     case STORE_STREAM_COMPLETES: return mes_complete_value(c, ev);
     case STORE_STREAM_NOTES: return mes_note_value(c, ev);
+    case STORE_STREAM_WORK_ORDERS: return mes_work_order_event_value(c, ev);
     case STORE_STREAM_COUNT: break;
     }
     return gql_rv_null();
@@ -36,6 +38,7 @@ static const struct { const char *field; store_stream stream; store_entity entit
     {"subOperationsStream", STORE_STREAM_SUB_OPERATIONS, STORE_E_SUB_OPERATION},
     {"operationOrderCompletesStream", STORE_STREAM_COMPLETES, STORE_E_OPERATION_ORDER_COMPLETE},
     {"noteEventsStream", STORE_STREAM_NOTES, STORE_E_NOTE_EVENT},
+    {"workOrderEventsStream", STORE_STREAM_WORK_ORDERS, STORE_E_WORK_ORDER_EVENT},
 };
 
 bool mes_stream_of_field(const char *field_name, store_stream *stream, store_entity *entity) {
@@ -46,6 +49,17 @@ bool mes_stream_of_field(const char *field_name, store_stream *stream, store_ent
             return true;
         }
     return false;
+}
+
+bool mes_stream_filter(store *st, gql_arena *a, store_stream stream, const gql_val *args, const store_filter **out,
+                       const char **code, const char **message) {
+    *out = NULL;
+    if (stream == STORE_STREAM_WORK_ORDERS) return mes_work_order_filter(st, a, args, out, code, message);
+    store_entity e = STORE_E_COUNT;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].stream == stream) e = map[i].entity;
+    *code = "BAD_INPUT";
+    return mes_where_filter(a, e, gql_val_get(args, "where", 5), out, message);
 }
 
 /* ---- payloads ---- */
@@ -74,17 +88,19 @@ const char *mes_payload_id(gql_arena *a, const gql_val *obj, const char *key) {
     return mes_payload_str(obj, key);
 }
 
-/* ---- Query.operationOrderCompletes, Query.noteEvents ---- */
+/* ---- Query.operationOrderCompletes, Query.noteEvents, Query.workOrderEvents ---- */
 
 bool mes_stream_query(gql_resolve_info *info, const gql_val *args, store_stream stream, store_event **evs,
                       size_t *n, gql_rv *error) {
     mes_ctx *c = mes_ctx_of(info);
-    store_entity e = STORE_E_COUNT;
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (map[i].stream == stream) e = map[i].entity;
     const store_filter *where;
     int64_t limit, offset;   /* these queries have no offset: afterSeq pages them */
-    if (!mes_list_args(info, args, e, &where, &limit, &offset, error)) return false;
+    const char *code = "BAD_INPUT", *msg = NULL;
+    if (!mes_stream_filter(c->st, info->arena, stream, args, &where, &code, &msg) ||
+        !mes_page_args(info->arena, args, &limit, &offset, &msg)) {
+        *error = gql_rv_error(msg, code);
+        return false;
+    }
     const gql_val *after = gql_val_get(args, "afterSeq", 8);
     int64_t after_seq = after && after->kind == GQL_V_INT ? after->u.i : 0;
     if (after_seq < 0) {   /* the subscriptions' wording (bus.c) */

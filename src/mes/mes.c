@@ -115,6 +115,7 @@ void mes_get_metrics(mes *m, mes_metrics *out) {
 void mes_set_hooks(mes *m, mes_hooks *h) { m->hooks = h; }
 
 const char *mes_stream_name(store_stream s) {
-    static const char *const names[STORE_STREAM_COUNT] = {"operations", "sub_operations", "completes", "notes"};
+    static const char *const names[STORE_STREAM_COUNT] = {"operations", "sub_operations", "completes", "notes",
+                                                            "work_orders"};
     return (unsigned)s < STORE_STREAM_COUNT ? names[s] : "unknown";
 }

@@ -171,7 +171,8 @@ typedef struct mes_metrics {
     uint64_t webhook_delivered, webhook_failed, webhook_pending, webhook_failing;
 } mes_metrics;
 void mes_get_metrics(mes *m, mes_metrics *out);
-const char *mes_stream_name(store_stream s);      /* "operations", "sub_operations", "completes", "notes" */
+/* "operations", "sub_operations", "completes", "notes", "work_orders" (the /metrics label) */
+const char *mes_stream_name(store_stream s);
 
 /* The demo factory (products, processes, stations), loaded when the
  * database has no operation yet; store opened without a loop. Sets *loaded. */

@@ -9,7 +9,8 @@
  * The seams between them are the request context (mes_ctx), the mutation
  * write (mes_write, planned by the domain, run by the core), the event
  * value (mes_event_value: a stream event as the root value of a
- * subscription) and the `where` converter (mes_where_filter).
+ * subscription) and the stream filter (mes_stream_filter, built on the
+ * `where` converter mes_where_filter).
  */
 #ifndef MES_INTERNAL_H
 #define MES_INTERNAL_H
@@ -102,8 +103,8 @@ void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out);
 bool mes_bind_domain(mes *m, gql_schema *s, char *err, size_t errlen);
 
 /* A stream event as the value of its subscription's root field (an
- * Operation, a SubOperation, an OperationOrderComplete, a NoteEvent),
- * allocated in c->arena. */
+ * Operation, a SubOperation, an OperationOrderComplete, a NoteEvent, a
+ * WorkOrderEvent), allocated in c->arena. */
 gql_rv mes_event_value(mes_ctx *c, store_stream stream, const store_event *ev);
 
 /* The store filter for a `where` argument of a <Type>_bool_exp (already
@@ -112,6 +113,14 @@ gql_rv mes_event_value(mes_ctx *c, store_stream stream, const store_event *ev);
  * null value other than _is_null, and the like. */
 bool mes_where_filter(gql_arena *a, store_entity e, const gql_val *where, const store_filter **out,
                       const char **message);
+
+/* The store filter a stream's root field (subscription or query) asks for
+ * with its coerced arguments: `where` on the four Pico streams, `stationId`
+ * on the work-order stream (lower-cased; an unknown station is NOT_FOUND,
+ * as in workOrders). *out NULL: every event. false: *code ("BAD_INPUT",
+ * "NOT_FOUND", …) and *message say why. */
+bool mes_stream_filter(store *st, gql_arena *a, store_stream stream, const gql_val *args, const store_filter **out,
+                       const char **code, const char **message);
 
 /* The stream a subscription root field reads ("operationsStream" →
  * STORE_STREAM_OPERATIONS …) and the entity its where filters; false if the

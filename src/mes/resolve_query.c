@@ -95,7 +95,8 @@ bool mes_bind_query(gql_schema *s, char *err, size_t errlen) {
 bool mes_bind_domain(mes *m, gql_schema *s, char *err, size_t errlen) {
     if (err && errlen) err[0] = 0;
     return mes_bind_scalars(s, err, errlen) && mes_bind_operations(s, err, errlen) &&
-           mes_bind_stations(s, err, errlen) && mes_bind_viewer(s, err, errlen) && mes_bind_query(s, err, errlen) && mes_bind_orders(s, err, errlen) &&
-           mes_bind_completes(s, err, errlen) && mes_bind_notes(s, err, errlen) && mes_bind_deploy(m, s, err, errlen) &&
+           mes_bind_stations(s, err, errlen) && mes_bind_viewer(s, err, errlen) && mes_bind_query(s, err, errlen) &&
+           mes_bind_orders(s, err, errlen) && mes_bind_completes(s, err, errlen) && mes_bind_notes(s, err, errlen) &&
+           mes_bind_work_order_events(s, err, errlen) && mes_bind_deploy(m, s, err, errlen) &&
            mes_bind_order_writes(m, s, err, errlen) && mes_bind_webhooks(m, s, err, errlen);
 }

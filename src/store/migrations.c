@@ -237,9 +237,24 @@ static const char m003_serial_names[] =
     "ALTER TABLE consumed_serials ADD COLUMN attribute_name TEXT;\n"
     "ALTER TABLE consumed_serials ADD COLUMN external_id TEXT;\n";
 
+static const char m004_work_order_events[] =
+    "-- 004_work_order_events: the fifth stream, one event per status change of a\n"
+    "-- process order (a work order), so a station's queue can be kept live and\n"
+    "-- resumed with afterSeq like the other streams. An event shows the order as\n"
+    "-- it is now; it keeps the status the change gave it, and the order's process\n"
+    "-- (an order's operation never changes) so a station's filter needs no join.\n"
+    "CREATE TABLE work_order_events (\n"
+    "  seq          INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  order_id     INTEGER NOT NULL REFERENCES operation_orders (id),\n"
+    "  operation_id TEXT NOT NULL,\n"
+    "  status       TEXT NOT NULL CHECK (status IN ('READY', 'IN_PROGRESS', 'COMPLETED', 'CANCELED')),\n"
+    "  at           INTEGER NOT NULL\n"
+    ") STRICT;\n";
+
 const store_migration store_migrations[] = {
     {1, "001_init", m001_init},
     {2, "002_read_indexes", m002_read_indexes},
     {3, "003_serial_names", m003_serial_names},
+    {4, "004_work_order_events", m004_work_order_events},
 };
 const size_t store_migrations_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -117,6 +117,7 @@ typedef enum store_stream {
     STORE_STREAM_SUB_OPERATIONS,
     STORE_STREAM_COMPLETES,
     STORE_STREAM_NOTES,
+    STORE_STREAM_WORK_ORDERS,   /* mesd's own: status changes of process orders (004) */
     STORE_STREAM_COUNT
 } store_stream;
 
@@ -260,6 +261,10 @@ typedef enum store_entity {
      * STORE_E_STATION and STORE_E_OPERATOR; the payload's copy, which never
      * changes): in a completion's State, in a note's NoteState */
     STORE_E_STATE_STATION, STORE_E_STATE_OPERATOR, STORE_E_NOTE_STATION, STORE_E_NOTE_OPERATOR,
+    /* a work-order event, and the stations that can do its process (object
+     * field "stations", compared on "stationId"): no GraphQL `where` names
+     * them; the stream's stationId argument is this filter */
+    STORE_E_WORK_ORDER_EVENT, STORE_E_STATION_PROCESS,
     STORE_E_COUNT
 } store_entity;
 /* What a field name is in entity e's filter, from the same table the
@@ -324,12 +329,16 @@ typedef struct store_event {
     store_sub_operation *sub_operation;  /* SUB_OPERATIONS: the link as it is now */
     const char *ref;                     /* COMPLETES: order id; NOTES: note id */
     const char *payload;                 /* COMPLETES, NOTES: the JSON stored with the event */
+    int64_t order_id;                    /* WORK_ORDERS: the order (shown as it is now) */
+    const char *status;                  /* WORK_ORDERS: the status the change gave it ("READY", …) */
 } store_event;
 /* Events with seq > after_seq in seq order, at most limit (<0 or >max:
  * STORE_PAGE_MAX). where (OPERATIONS: an Operation filter, SUB_OPERATIONS: a
  * SubOperation filter) filters on the object's current state; (COMPLETES:
  * an OperationOrderComplete filter, NOTES: a NoteEvent filter) on the
- * stored payload, joined to the operation (and order) as they are now. */
+ * stored payload, joined to the operation (and order) as they are now;
+ * (WORK_ORDERS: a STORE_E_WORK_ORDER_EVENT filter) on the event's status
+ * and the stations that can do its process now. */
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err);
 
@@ -399,6 +408,12 @@ typedef STORE_CHILDREN(store_order) store_orders;
 
 /* ---- orders: writes (store_orders_write.c; the ORDERS-WRITE helper) ---- */
 
+/* The work-order stream is written here, not by the MES layer: every
+ * function below that changes a PROCESS order's status appends one
+ * STORE_STREAM_WORK_ORDERS event per order it changed, in the same
+ * statement order (a start before its completion, a completion before the
+ * waterfall's next READY). Product and subassembly orders get none. */
+
 /* The building blocks of the order mutations, run inside a write job: the
  * rules (orders.c, floor.c, waterfall.c) decide on what the transaction
  * sees, never on a read made outside it. Strings of results go to arena a
@@ -429,14 +444,16 @@ int store_tx_order_get(store_tx *tx, int64_t id, gql_arena *a, store_order **out
 int store_tx_order_find_root(store_tx *tx, const char *external_order_id, const char *operation_id,
                              int64_t order_index, gql_arena *a, store_order **out, store_err *err);
 /* Inserts an order (id, times, station and operator of `in` are ignored:
- * created_at = updated_at = now); its id in *id_out. */
+ * created_at = updated_at = now); its id in *id_out. A process order's
+ * READY is a work-order event. */
 int store_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, store_err *err);
 /* An order's children (every status), in creation order. */
 int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store_order **out, size_t *n,
                             store_err *err);
 /* Saving an unstarted root again: its whole tree takes the new inherited
  * fields, and canceled orders of the tree are restored (READY for a
- * process, CREATED for a product or subassembly). */
+ * process, CREATED for a product or subassembly): a READY event per
+ * restored process order. */
 int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_external_order_id,
                              const char *reserved_serial_number, store_err *err);
 /* The root's selected optional components (replaced as a whole), and the
@@ -450,15 +467,17 @@ int store_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const
                             store_err *err);
 /* Cancels the unstarted roots of (externalOrderId, operationId) with their
  * trees: index >= 0 names one root, -1 all of them. *count: every order
- * canceled, children included. */
+ * canceled, children included. A CANCELED event per process order. */
 int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
                            int64_t *count, store_err *err);
 /* READY/IN_PROGRESS → IN_PROGRESS at a station by an operator (started_at
  * kept if set), and (with_ancestors: the order has a parent) every CREATED
- * or READY ancestor IN_PROGRESS. */
+ * or READY ancestor IN_PROGRESS. One IN_PROGRESS event for the order, a
+ * hand-over (already IN_PROGRESS) too: it changes the station's queue. */
 int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, bool with_ancestors,
                          store_err *err);
-/* → COMPLETED now; station_id NULL / operator_id 0 keep the order's. */
+/* → COMPLETED now; station_id NULL / operator_id 0 keep the order's. A
+ * COMPLETED event when it is a process order. */
 int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id,
                             store_err *err);
 /* The operator with this name, created if new. */
@@ -548,7 +567,9 @@ typedef struct store_webhook {
     int64_t pending;              /* rows in its outbox */
     bool failing;
 } store_webhook;
-/* "operations", "sub_operations", "completes", "notes" (the table's names). */
+/* "operations", "sub_operations", "completes", "notes" (the table's names);
+ * NULL for STORE_STREAM_WORK_ORDERS: no webhook can name that stream (a
+ * fragment is on one of the four Pico types), so it has no outbox. */
 const char *store_stream_name(store_stream s);
 /* One outbox row per subscription of stream for the event seq, due now. */
 int store_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq, store_err *err);

@@ -76,12 +76,25 @@ static const field_def order_fields[] = {
     {"completedAt", "completed_at", FT_TIME, 0},
     {NULL, NULL, 0, 0}};
 
+/* A work-order event (work_order_events): no GraphQL `where` names these
+ * fields; workOrderEvents(stationId) and its stream compile to
+ * `stations: { stationId: { _eq } }`, the station_processes rule of
+ * workOrders(stationId), on the process the event's order is for. */
+static const field_def work_order_event_fields[] = {
+    {"seq", "seq", FT_INT, 0},
+    {"status", "status", FT_ENUM, 0},
+    {"stations", "operation_id", FT_OBJECT, STORE_E_STATION_PROCESS},
+    {NULL, NULL, 0, 0}};
+static const field_def station_process_fields[] = {{"stationId", "station_id", FT_ID, 0}, {NULL, NULL, 0, 0}};
+
 static const entity_def entities[STORE_E_COUNT] = {
     [STORE_E_OPERATION] = {"operations", "id", operation_fields},
     [STORE_E_SUB_OPERATION] = {"sub_operations", NULL, sub_operation_fields},
     [STORE_E_STATION] = {"stations", "id", station_fields},
     [STORE_E_OPERATOR] = {"operators", "id", operator_fields},
     [STORE_E_OPERATION_ORDER] = {"operation_orders", "id", order_fields},
+    [STORE_E_WORK_ORDER_EVENT] = {"work_order_events", "seq", work_order_event_fields},
+    [STORE_E_STATION_PROCESS] = {"station_processes", "operation_id", station_process_fields},
 };
 
 #define FILTER_DEPTH_MAX 64

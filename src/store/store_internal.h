@@ -140,6 +140,22 @@ int store_read_list(store *s, const char *select_from, store_entity e, const sto
                     int64_t limit, int64_t offset, gql_arena *a, size_t size, store_row_fn fn, void **out,
                     size_t *n, store_err *err);
 
+/* ---- the work-order stream (store_work_order_events.c) ---- */
+/* The head of every append to it: INSERT … SELECT over orders `o` of
+ * processes only (the join and the kind test come with it, so no caller can
+ * forget them); the caller's SQL goes on with " AND …" and ends with
+ * " RETURNING seq". status and at are SQL expressions. */
+#define STORE_WO_APPEND(status, at)                                                  \
+    "INSERT INTO work_order_events (order_id, operation_id, status, at)"            \
+    " SELECT o.id, o.operation_id, " status ", " at " FROM operation_orders o"      \
+    " JOIN operations k ON k.id = o.operation_id WHERE k.kind = 'PROCESS'"
+/* Steps st, an INSERT INTO work_order_events … RETURNING seq (any number
+ * of rows, process orders only), puts it back and moves tx's head. */
+int store_wo_append(store_tx *tx, sqlite3_stmt *st, const char *what, store_err *err);
+/* The event of one order whose status a write just set (nothing for a
+ * product or subassembly order). */
+int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;
 void sbuf_add(sbuf *b, const char *s);

@@ -186,7 +186,9 @@ int store_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, 
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *id_out = sqlite3_column_int64(st, 0);
     stmt_put(tx->cache, st);
-    return rc == SQLITE_ROW ? STORE_OK : store_sqlite_err(err, tx->db, rc, "writing an order");
+    if (rc != SQLITE_ROW) return store_sqlite_err(err, tx->db, rc, "writing an order");
+    /* a CREATED order is a product's or a subassembly's: never a work order */
+    return in->status == STORE_ORDER_CREATED ? STORE_OK : store_wo_event_of(tx, *id_out, err);
 }
 
 int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store_order **out, size_t *n,
@@ -207,15 +209,25 @@ int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store
 
 int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_external_order_id,
                              const char *reserved_serial_number, store_err *err) {
+    /* the restored work orders' events, read before the update changes
+     * what "canceled" selects */
     sqlite3_stmt *st = prep(tx,
-                            TREE_OF("?1")
-                            "UPDATE operation_orders SET secondary_external_order_id = ?2,"
-                            " reserved_serial_number = ?3, updated_at = ?4,"
-                            " status = CASE WHEN status <> 'CANCELED' THEN status"
-                            "   WHEN (SELECT kind FROM operations WHERE id = operation_id) = 'PROCESS' THEN 'READY'"
-                            "   ELSE 'CREATED' END"
-                            " WHERE id IN tree",
+                            TREE_OF("?1") STORE_WO_APPEND("'READY'", "?2")
+                            " AND o.id IN tree AND +o.status = 'CANCELED' ORDER BY o.id RETURNING seq",
                             err);
+    if (!st) return err->code;
+    sqlite3_bind_int64(st, 1, root_id);
+    sqlite3_bind_int64(st, 2, tx->now);
+    if (store_wo_append(tx, st, "appending work-order events", err)) return err->code;
+    st = prep(tx,
+              TREE_OF("?1")
+              "UPDATE operation_orders SET secondary_external_order_id = ?2,"
+              " reserved_serial_number = ?3, updated_at = ?4,"
+              " status = CASE WHEN status <> 'CANCELED' THEN status"
+              "   WHEN (SELECT kind FROM operations WHERE id = operation_id) = 'PROCESS' THEN 'READY'"
+              "   ELSE 'CREATED' END"
+              " WHERE id IN tree",
+              err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, root_id);
     bind_text(st, 2, secondary_external_order_id);
@@ -275,24 +287,43 @@ int store_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const
     return rows(tx, st, a, sizeof **out, row_text, (void **)out, n, "reading optional components", err);
 }
 
-int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
-                           int64_t *count, store_err *err) {
-    /* An unstarted root has no started order in its tree (a start marks
-     * every ancestor), so the whole tree is unstarted. */
-    sqlite3_stmt *st = prep(tx,
-                            "WITH RECURSIVE tree(id) AS ("
-                            " SELECT id FROM operation_orders WHERE parent_id IS NULL"
-                            " AND ifnull(external_order_id, '') = ifnull(?1, '') AND operation_id = ?2"
-                            " AND (?3 < 0 OR order_index = ?3) AND status IN ('CREATED', 'READY')"
-                            " UNION ALL SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
-                            " UPDATE operation_orders SET status = 'CANCELED', updated_at = ?4"
-                            " WHERE id IN tree AND +status IN ('CREATED', 'READY')",
-                            err);
-    if (!st) return err->code;
+/* The trees of the unstarted roots of (?1 externalOrderId, ?2 operationId,
+ * ?3 index or -1), as a CTE named `tree`. An unstarted root has no started
+ * order in its tree (a start marks every ancestor), so the whole tree is
+ * unstarted. */
+#define CANCEL_TREE                                                                                      \
+    "WITH RECURSIVE tree(id) AS ("                                                                      \
+    " SELECT id FROM operation_orders WHERE parent_id IS NULL"                                          \
+    " AND ifnull(external_order_id, '') = ifnull(?1, '') AND operation_id = ?2"                         \
+    " AND (?3 < 0 OR order_index = ?3) AND status IN ('CREATED', 'READY')"                              \
+    " UNION ALL SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id) "
+
+static void bind_cancel(store_tx *tx, sqlite3_stmt *st, const char *external_order_id, const char *operation_id,
+                        int64_t index) {
     bind_text(st, 1, external_order_id);
     bind_text(st, 2, operation_id);
     sqlite3_bind_int64(st, 3, index);
     sqlite3_bind_int64(st, 4, tx->now);
+}
+
+int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
+                           int64_t *count, store_err *err) {
+    /* the canceled work orders' events first: after the update the roots
+     * are no longer unstarted and the tree selects nothing */
+    sqlite3_stmt *st = prep(tx,
+                            CANCEL_TREE STORE_WO_APPEND("'CANCELED'", "?4")
+                            " AND o.id IN tree AND +o.status IN ('CREATED', 'READY') ORDER BY o.id RETURNING seq",
+                            err);
+    if (!st) return err->code;
+    bind_cancel(tx, st, external_order_id, operation_id, index);
+    if (store_wo_append(tx, st, "appending work-order events", err)) return err->code;
+    if (!(st = prep(tx,
+                    CANCEL_TREE
+                    "UPDATE operation_orders SET status = 'CANCELED', updated_at = ?4"
+                    " WHERE id IN tree AND +status IN ('CREATED', 'READY')",
+                    err)))
+        return err->code;
+    bind_cancel(tx, st, external_order_id, operation_id, index);
     if (done(tx, st, "canceling orders", err)) return err->code;
     *count = sqlite3_changes(tx->db);
     return STORE_OK;
@@ -310,6 +341,9 @@ int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64
     sqlite3_bind_int64(st, 3, operator_id);
     sqlite3_bind_int64(st, 4, tx->now);
     if (done(tx, st, "starting an order", err)) return err->code;
+    /* every start is an event, a hand-over too: the order leaves one
+     * station's queue for another's (ancestors are products: none) */
+    if (store_wo_event_of(tx, id, err)) return err->code;
     if (!with_ancestors) return STORE_OK;   /* a root: no walk up (it would cost a temporary table) */
     if (!(st = prep(tx,
                     "WITH RECURSIVE up(id) AS ("
@@ -337,7 +371,8 @@ int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, in
     bind_text(st, 2, station_id);
     if (operator_id) sqlite3_bind_int64(st, 3, operator_id);
     sqlite3_bind_int64(st, 4, tx->now);
-    return done(tx, st, "completing an order", err);
+    if (done(tx, st, "completing an order", err)) return err->code;
+    return store_wo_event_of(tx, id, err);   /* none for a parent product or subassembly */
 }
 
 int store_tx_operator_find_or_create(store_tx *tx, const char *name, int64_t *id, store_err *err) {

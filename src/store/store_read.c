@@ -357,6 +357,14 @@ static void row_payload_event(sqlite3_stmt *st, int f, gql_arena *a, void *item)
     e->payload = col_text(st, f + 3, a);
 }
 
+static void row_work_order_event(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
+    store_event *e = item;
+    e->seq = col_i64(st, f);
+    e->at = col_i64(st, f + 1);
+    e->order_id = col_i64(st, f + 2);
+    e->status = col_text(st, f + 3, a);
+}
+
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err) {
     static const char *const head[STORE_STREAM_COUNT] = {
@@ -365,12 +373,14 @@ int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t 
         "SELECT e.seq, e.at, " STORE_SUB_COLS("t0") " FROM sub_operation_events e"
         " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > ?",
         "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > ?",
-        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > ?"};
+        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > ?",
+        "SELECT e.seq, e.at, e.order_id, e.status FROM work_order_events e WHERE e.seq > ?"};
     static const store_entity entity[STORE_STREAM_COUNT] = {STORE_E_OPERATION, STORE_E_SUB_OPERATION,
-                                                            STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_NOTE_EVENT};
-    static const char *const alias[STORE_STREAM_COUNT] = {"t0", "t0", "e", "e"};
+                                                            STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_NOTE_EVENT,
+                                                            STORE_E_WORK_ORDER_EVENT};
+    static const char *const alias[STORE_STREAM_COUNT] = {"t0", "t0", "e", "e", "e"};
     static const row_fn rows[STORE_STREAM_COUNT] = {row_op_event, row_sub_event, row_payload_event,
-                                                    row_payload_event};
+                                                    row_payload_event, row_work_order_event};
     if ((unsigned)stream >= STORE_STREAM_COUNT) return store_set_err(err, STORE_EINPUT, "no such stream");
     store_sql_filter f = {0};
     sbuf sql = {0};

@@ -18,7 +18,7 @@ const char *store_stream_name(store_stream s) {
 }
 
 static bool stream_of_name(const char *name, store_stream *out) {
-    for (int i = 0; name && i < STORE_STREAM_COUNT; i++)
+    for (int i = 0; name && i < STORE_STREAM_COUNT && stream_names[i]; i++)
         if (strcmp(name, stream_names[i]) == 0) {
             *out = (store_stream)i;
             return true;

@@ -16,7 +16,8 @@
 #include "store_internal.h"
 
 const char *const store_stream_tables[STORE_STREAM_COUNT] = {
-    "operation_events", "sub_operation_events", "operation_order_complete_events", "note_events"};
+    "operation_events", "sub_operation_events", "operation_order_complete_events", "note_events",
+    "work_order_events"};
 
 int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_COUNT], store_err *err) {
     (void)db;
@@ -24,7 +25,8 @@ int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_
                                 "SELECT (SELECT coalesce(max(seq), 0) FROM operation_events),"
                                 " (SELECT coalesce(max(seq), 0) FROM sub_operation_events),"
                                 " (SELECT coalesce(max(seq), 0) FROM operation_order_complete_events),"
-                                " (SELECT coalesce(max(seq), 0) FROM note_events)",
+                                " (SELECT coalesce(max(seq), 0) FROM note_events),"
+                                " (SELECT coalesce(max(seq), 0) FROM work_order_events)",
                                 err);
     if (!st) return err->code;
     int rc = sqlite3_step(st);

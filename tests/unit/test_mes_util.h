@@ -35,6 +35,29 @@ static inline void test_mes_close(test_mes *t) {
     test_db_remove(&t->db);
 }
 
+/* A service as test_mes_open makes, on a database first prepared by
+ * `prepare` through a store without a loop (as `serve --demo` loads its
+ * factory before serving). Freed by test_mes_close, then free(). */
+static inline test_mes *test_mes_new_prepared(void (*prepare)(store *st)) {
+    test_mes *t = calloc(1, sizeof *t);
+    test_db_make(&t->db);
+    store *st = test_open(&t->db, NULL);
+    prepare(st);
+    store_close(st);
+    assert_int_equal(uv_loop_init(&t->loop), 0);
+    t->st = test_open(&t->db, &t->loop);
+    char err[256] = "";
+    if (!(t->m = mes_open(&t->loop, t->st, NULL, err, sizeof err))) fail_msg("mes_open: %s", err);
+    return t;
+}
+
+/* cmocka's teardown of a test whose state is a test_mes_new_prepared service. */
+static inline int test_mes_teardown(void **state) {
+    test_mes_close(*state);
+    free(*state);
+    return 0;
+}
+
 /* Runs loop turns until cond holds (fails after ~5 s). A while loop: cond
  * changes through callbacks, which a for loop's analysis cannot see. */
 #define TEST_RUN_UNTIL(t, cond)                                                     \
@@ -104,6 +127,32 @@ static inline const gql_val *test_json(gql_arena *a, const char *text) {
 }
 
 static const mes_principal test_admin = {.role = MES_ROLE_ADMIN, .token_id = "test"};
+
+/* ---- running a document ---- */
+typedef struct test_api_answer { bool done; char *json; } test_api_answer;
+static inline void test_api_done(void *user, const mes_result *r) {
+    test_api_answer *a = user;
+    a->json = strndup(r->json, r->len);
+    a->done = true;
+}
+
+/* Runs a document as who; the response (kept until the test's end in a
+ * small ring, so tests can compare without freeing). */
+static inline const char *test_api(test_mes *t, const mes_principal *who, const char *text, const char *vars) {
+    static char *ring[64];
+    static unsigned next;
+    mes_doc *d = test_doc(t->m, text);
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    test_api_answer ans = {0};
+    mes_execute(t->m, who, d, NULL, vars ? test_json(&a, vars) : NULL, test_api_done, &ans);
+    TEST_RUN_UNTIL(t, ans.done);
+    mes_doc_release(d);
+    gql_arena_free(&a);
+    free(ring[next % 64]);
+    ring[next++ % 64] = ans.json;
+    return ans.json;
+}
 
 /* ---- a recording sink ---- */
 #define TEST_SINK_MAX 4096

@@ -77,6 +77,16 @@ static inline void ow_close(ow_fix *f) {
     free(f);
 }
 
+/* cmocka's setup and teardown of a test on an ow_fix */
+static inline int ow_setup(void **state) {
+    *state = ow_open();
+    return 0;
+}
+static inline int ow_teardown(void **state) {
+    ow_close(*state);
+    return 0;
+}
+
 /* Runs a job whose arg starts with a mes_order_job; the refusal's code
  * (NULL when it succeeded). A store error fails the test. */
 static inline const char *ow_run(ow_fix *f, store_job_fn fn, mes_order_job *j) {
@@ -178,7 +188,8 @@ static inline int64_t ow_child(ow_fix *f, int64_t parent, const char *op) {
 }
 
 /* Everything a refused request must leave as it was: every order row, the
- * serials, operators, notes, selections and the stream heads. */
+ * serials, operators, notes, selections and the stream heads (the
+ * work-order stream's included). */
 static inline const char *ow_fingerprint(ow_fix *f) {
     return ow_text(f,
                    "SELECT (SELECT ifnull(group_concat(id || ':' || status || ':' || ifnull(station_id, '') || ':'"
@@ -188,7 +199,7 @@ static inline const char *ow_fingerprint(ow_fix *f) {
                    " produced_serials) || '|' || (SELECT count(*) FROM operators) || '|' || (SELECT count(*) FROM"
                    " notes) || '|' || (SELECT count(*) FROM order_selected_optionals) || '|' || (SELECT"
                    " ifnull(max(seq), 0) FROM operation_order_complete_events) || '|' || (SELECT ifnull(max(seq), 0)"
-                   " FROM note_events)");
+                   " FROM note_events) || '|' || (SELECT ifnull(max(seq), 0) FROM work_order_events)");
 }
 
 /* The completion events after seq `after`, parsed: payloads[i]. */

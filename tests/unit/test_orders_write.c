@@ -318,16 +318,7 @@ static void note_create_appends_its_event(void **state) {
 /* ---- through the API: real GraphQL documents run by mes_execute ---- */
 
 static int api_setup(void **state) {
-    test_mes *t = calloc(1, sizeof *t);
-    test_db_make(&t->db);
-    store *st = test_open(&t->db, NULL);   /* the factory first, as `serve --demo` loads its own */
-    ow_factory(st);
-    store_close(st);
-    assert_int_equal(uv_loop_init(&t->loop), 0);
-    t->st = test_open(&t->db, &t->loop);
-    char err[256] = "";
-    if (!(t->m = mes_open(&t->loop, t->st, NULL, err, sizeof err))) fail_msg("mes_open: %s", err);
-    *state = t;
+    *state = test_mes_new_prepared(ow_factory);   /* the factory first, as `serve --demo` loads its own */
     return 0;
 }
 static int api_teardown(void **state) {
@@ -336,29 +327,9 @@ static int api_teardown(void **state) {
     return 0;
 }
 
-typedef struct api_answer { bool done; char *json; } api_answer;
-static void api_done(void *user, const mes_result *r) {
-    api_answer *a = user;
-    a->json = strndup(r->json, r->len);
-    a->done = true;
-}
-
-/* Runs a document as who; the response (kept until the test's end in a
- * small ring, so tests can compare without freeing). */
+/* Runs a document as who (test_mes_util.h's runner). */
 static const char *api(test_mes *t, const mes_principal *who, const char *text, const char *vars) {
-    static char *ring[64];
-    static unsigned next;
-    mes_doc *d = test_doc(t->m, text);
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    api_answer ans = {0};
-    mes_execute(t->m, who, d, NULL, vars ? test_json(&a, vars) : NULL, api_done, &ans);
-    TEST_RUN_UNTIL(t, ans.done);
-    mes_doc_release(d);
-    gql_arena_free(&a);
-    free(ring[next % 64]);
-    ring[next++ % 64] = ans.json;
-    return ans.json;
+    return test_api(t, who, text, vars);
 }
 
 #define HAS(json, part)                                                                                         \
