@@ -290,14 +290,22 @@ test('the floor board: open orders with waterfall progress, a completion arrivin
   // SALES-2000 is open too: its battery is done
   await page.locator('.board-order', { hasText: 'SALES-2000' }).locator('.progress-text', { hasText: '1 of 3 steps done' }).waitFor();
   assert.equal(await page.locator('.board-order', { hasText: ORDER }).count(), 0, 'a completed order is not open');
+  // the feed opens with today's completions (the unit built above), newest first
+  await page.locator('.feed li.unit', { hasText: 'Unit finished: PROD-101' }).waitFor();
+  const today = (await ok(srv, '{ operationOrderCompletes { seq } }')).operationOrderCompletes;
+  assert.ok(today.length >= 5, 'PROD-101 built above: its steps and the unit');
+  const before = await page.locator('.feed li').count();
+  assert.equal(before, today.length, 'every completion of today, once');
+  assert.match(await page.locator('.feed li').first().textContent(), /Unit finished: PROD-101/);
 
   const ready = await ok(srv, `{ workOrders(stationId: "bench_1") { id externalOrderId operation { id } } }`);
   const board = ready.workOrders.find((o) => o.externalOrderId === 'SALES-2002' && o.operation.id === 'scanner_board_assembly');
   await ok(srv, `mutation ($id: ID!) { workOrderComplete(input: { operationOrderId: $id, stationId: "bench_1", operatorName: "Grace",
     consumedSerials: [{ attributeId: "main_board_sn", value: "PCB-2002" }, { attributeId: "scan_engine_sn", value: "SE-2002" }] }) { status } }`,
   { id: board.id }, operatorToken);
-  await page.locator('.feed li', { hasText: 'Step done: PRC-110-1 Main board assembly' }).waitFor();
-  assert.match(await page.locator('.feed li').first().textContent(), /SALES-2002, unit 1.*Grace/);
+  await page.locator('.feed li', { hasText: 'SALES-2002' }).waitFor();
+  assert.match(await page.locator('.feed li').first().textContent(), /Step done: PRC-110-1 Main board assembly.*SALES-2002, unit 1.*Grace/);
+  assert.equal(await page.locator('.feed li').count(), before + 1, 'the live completion once, nothing replayed twice');
   await row.locator('.progress-text', { hasText: '1 of 3 steps done' }).waitFor();
   assert.equal(await row.locator('progress').getAttribute('value'), '1');
   await shot('board');

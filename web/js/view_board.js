@@ -2,7 +2,7 @@
 // (root orders not completed or canceled), grouped by product, with its
 // waterfall (the product's routing, each step with its order's status, or
 // "not yet" where the waterfall has not released it) and progress counted
-// in processes; and the completions as they arrive
+// in processes; and today's completions, then each as it arrives
 // (operationOrderCompletesStream). Work-order events (starts, releases)
 // and reconnects refetch the board.
 import { h, fill, clock } from './dom.js';
@@ -18,9 +18,14 @@ const BOARD = `query Board { operationOrders(where: { _not: { parent: {} }, stat
   id externalOrderId orderIndex status reservedSerialNumber createdAt
   operation { id externalId name kind ${ROUTING(3)} }
   children { ${NODE} children { ${NODE} children { ${NODE} } } } } }`;
-const COMPLETIONS = `subscription Board { operationOrderCompletesStream {
+// Today's completions first (the stream replays them from afterSeq 0 under
+// the `at` filter, then goes on live with no gap), so a board opened
+// mid-shift is not empty.
+const COMPLETIONS = `subscription Board($since: Time!) {
+  operationOrderCompletesStream(where: { at: { _gte: $since } }, afterSeq: 0) {
   seq externalOrderId orderIndex wip at operation { externalId name }
   endState { producedSerial station { name } operator { name } } } }`;
+const FEED_MAX = 30;
 const EVENTS = 'subscription BoardEvents { workOrderEventsStream { seq } }';
 
 // The waterfall of an order: its operation's routing, each component with
@@ -40,6 +45,12 @@ export function waterfall(op, node) {
     name: op.name, status, parts,
     leaves: parts.reduce((n, p) => n + p.leaves, 0), done: parts.reduce((n, p) => n + p.done, 0),
   };
+}
+
+function startOfToday() {
+  const d = new Date();
+  d.setHours(0, 0, 0, 0);
+  return d.toISOString();
 }
 
 export function boardView(main, ctx) {
@@ -96,7 +107,11 @@ export function boardView(main, ctx) {
       p.parts.length ? h('ol', { class: 'waterfall sub' }, p.parts.map(chip)) : null);
   }
 
+  // A reconnect subscribes again and replays the day: what was shown is skipped.
+  let lastSeq = 0;
   function completed(c) {
+    if (c.seq <= lastSeq) return;
+    lastSeq = c.seq;
     feedNote.textContent = '';
     const end = c.endState ?? {};
     feed.prepend(h('li', { class: c.wip ? 'step' : 'unit', dataset: { seq: c.seq } },
@@ -104,11 +119,11 @@ export function boardView(main, ctx) {
       h('span', { class: 'feed-what', text: `${c.wip ? 'Step done' : 'Unit finished'}: ${partLabel(c.operation)}` }),
       h('span', { class: 'feed-detail', text: [c.externalOrderId ? orderLabel(c) : null,
         end.producedSerial ? `serial ${end.producedSerial}` : null, end.station?.name, end.operator?.name].filter(Boolean).join(' · ') })));
-    while (feed.children.length > 30) feed.lastChild.remove();
+    while (feed.children.length > FEED_MAX) feed.lastChild.remove();
   }
 
   const cleanups = [
-    ctx.ws.subscribe({ query: COMPLETIONS }, {
+    ctx.ws.subscribe({ query: COMPLETIONS, variables: { since: startOfToday() } }, {
       next: (msg) => {
         const c = msg.data?.operationOrderCompletesStream;
         if (c) completed(c);
