@@ -50,6 +50,7 @@ static void usage(FILE *out) {
           "  --query-cache-bytes N     bytes those answers may hold (67108864)\n"
           "  --webhook-max-per-host N  webhook deliveries in flight per receiver host (8)\n"
           "  --webhook-allow LIST      receivers allowed: host names, addresses, CIDR networks (any)\n"
+          "  --webhook-scan-ms N       how often retries that became due are looked for (100)\n"
           "\n"
           "Every flag also reads MESD_<FLAG> from the environment (--max-body-bytes: MESD_MAX_BODY_BYTES).\n",
           out);
@@ -58,7 +59,7 @@ static void usage(FILE *out) {
 enum {
     F_LISTEN, F_DB, F_DEMO, F_LOG_LEVEL, F_MAX_BODY, F_MAX_HEADER, F_MAX_WS_MSG, F_MAX_OUTPUT, F_MAX_CONNS,
     F_MAX_SUBS, F_MAX_DEPTH, F_MAX_ALIASES, F_HEADER_TO, F_IDLE_TO, F_SHUTDOWN_TO, F_WS_INIT_TO, F_LEGACY_KA,
-    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HOOK_ALLOW, F_HELP, F_COUNT
+    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HOOK_ALLOW, F_HOOK_SCAN, F_HELP, F_COUNT
 };
 
 static bool parse_u64(const char *flag, const char *v, uint64_t max, uint64_t *out) {
@@ -185,6 +186,7 @@ int cmd_serve(int argc, char **argv) {
         [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
         [F_QCACHE_ENTRIES] = FLAG("query-cache-entries", true), [F_QCACHE_BYTES] = FLAG("query-cache-bytes", true),
         [F_HOOK_PER_HOST] = FLAG("webhook-max-per-host", true), [F_HOOK_ALLOW] = FLAG("webhook-allow", true),
+        [F_HOOK_SCAN] = FLAG("webhook-scan-ms", true),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
@@ -236,6 +238,7 @@ int cmd_serve(int argc, char **argv) {
         {F_QCACHE_ENTRIES, &mcfg.query_cache_entries, sizeof mcfg.query_cache_entries, 1ull << 24},
         {F_QCACHE_BYTES, &mcfg.query_cache_bytes, sizeof mcfg.query_cache_bytes, 1ull << 34},
         {F_HOOK_PER_HOST, &hcfg.max_per_host, sizeof(uint32_t), 10000},
+        {F_HOOK_SCAN, &hcfg.scan_ms, sizeof(uint32_t), 3600000},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         const cli_flag *fl = &f[nums[i].flag];

@@ -293,6 +293,8 @@ static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
     b->shared.valid = false;
     b->busy--;
     sweep(b);
+    /* the same commit filled the webhook outbox: deliver without waiting for a tick */
+    mes_hooks_poke(b->m->hooks);
 }
 
 /* ---- replay ----------------------------------------------------------------- */

@@ -185,7 +185,8 @@ int mes_demo_load(store *st, bool *loaded, store_err *err);
 typedef struct mes_hooks mes_hooks;
 typedef struct mes_hooks_config {
     uint32_t max_per_host;      /* deliveries in flight per receiver host (default 8) */
-    uint32_t scan_ms;           /* how often due rows are looked for (default 100) */
+    uint32_t scan_ms;           /* how often due rows are looked for (default 100): new events are
+                                   sent at their commit, so this bounds how late a retry goes */
     /* --webhook-allow: receivers allowed, comma-separated host names, IP
        addresses and CIDR networks (checked against the address connected
        to, so a name that resolves elsewhere is caught); NULL: any */

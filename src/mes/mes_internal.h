@@ -92,6 +92,9 @@ gql_rv mes_write_error(mes_ctx *c, const mes_write *w);
 
 /* ---- webhooks: the engine the service reports in its metrics ---- */
 void mes_set_hooks(mes *m, mes_hooks *h);
+/* A commit appended events: the engine looks for due deliveries now rather
+ * than at its next scan tick (the bus calls it; h may be NULL). */
+void mes_hooks_poke(mes_hooks *h);
 /* Fills the webhook_* fields of out (h may be NULL: pending and failing
  * are read from the store all the same). */
 void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out);

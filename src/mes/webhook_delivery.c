@@ -590,6 +590,10 @@ static void on_scan(uv_timer_t *t) {
     gql_arena_free(&a);
 }
 
+void mes_hooks_poke(mes_hooks *h) {
+    if (h && !h->stopping) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+}
+
 /* The subscription's next row, if it is due (a row waiting out its backoff
  * is left to the scan that finds it due). */
 static void start_next(mes_hooks *h, const char *sub_id) {

@@ -1,6 +1,7 @@
 // e2e: the serve flags of webhook delivery against a real `mesd serve` and
 // real local receivers: --webhook-max-per-host bounds the deliveries in
-// flight to one host; --webhook-allow refuses a receiver outside it (the row
+// flight to one host; a new event goes at its commit whatever
+// --webhook-scan-ms says; --webhook-allow refuses a receiver outside it (the row
 // stays pending, the attempt counts as failed in /metrics; one it can never
 // allow is refused at subscribe) and lets one inside it through; a malformed
 // --webhook-allow stops mesd at start.
@@ -106,6 +107,23 @@ test('--webhook-allow: a name that resolves outside it stays pending; a receiver
       await srv.stop();
       await rx.close();
     }
+  }
+});
+
+test('a new event is sent at its commit, not at the next scan (--webhook-scan-ms 3600000)', async () => {
+  const rx = await slowReceiver(0);
+  const srv = await startServer({ demo: true, args: ['--webhook-scan-ms', '3600000'] });
+  try {
+    assert.equal((await subscribe(srv, 'now', rx.url)).errors, undefined);
+    // each event finds the subscription idle: only the commit's wake-up can send it within the hour
+    for (let i = 0; i < 3; i++) {
+      await create(srv, `p_now${i}`);
+      await until(() => rx.seqs.length === i + 1, 10000);
+    }
+    assert.deepEqual(rx.seqs, [rx.seqs[0], rx.seqs[0] + 1, rx.seqs[0] + 2]);
+  } finally {
+    await srv.stop();
+    await rx.close();
   }
 });
 
