@@ -201,8 +201,12 @@ static void run_batch(pg_writer *w, pg_job **jobs, size_t n) {
         if (pg_exec_cmd(w->db, "RELEASE SAVEPOINT job", &e)) return lost(w, jobs, n, &e);
         any_ok |= rc == STORE_OK;
     }
+    if (!any_ok) {   /* nothing to commit, and nobody to wake */
+        if (pg_exec_cmd(w->db, "ROLLBACK", &e)) lost(w, jobs, n, &e);
+        return;
+    }
     /* delivered to the listeners only if the transaction commits */
-    if (any_ok && pg_exec_cmd(w->db, "NOTIFY " PG_NOTIFY_CHANNEL, &e)) return lost(w, jobs, n, &e);
+    if (pg_exec_cmd(w->db, "NOTIFY " PG_NOTIFY_CHANNEL, &e)) return lost(w, jobs, n, &e);
     PGresult *r = PQexec(w->db, "COMMIT");
     bool committed = PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COMMIT") == 0;
     if (!committed) {
