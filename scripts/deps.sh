@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 
 pkgs=(build-essential cmake pkg-config libcmocka-dev libsqlite3-dev libssl-dev
-      libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev)
+      libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev libpq-dev)
 if [ "$what" = test ]; then
-  pkgs+=(clang libclang-rt-14-dev valgrind)
+  # postgresql-15: the throwaway server of the PostgreSQL tests (scripts/pg.sh)
+  pkgs+=(clang libclang-rt-14-dev valgrind postgresql-15)
 fi
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
