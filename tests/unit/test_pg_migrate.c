@@ -89,11 +89,9 @@ static void concurrent_starts_apply_once(void **state) {
 static void newer_database_refused(void **state) {
     (void)state;
     char conninfo[512];
-    pg_test_fresh_db("t_migrate_newer", conninfo, sizeof conninfo);
-    PGconn *db = pg_test_connect(conninfo);
+    PGconn *db = pg_test_migrated_db("t_migrate_newer", conninfo, sizeof conninfo);
     store_err err = {0};
     int version = 0;
-    assert_int_equal(pg_migrate(db, &version, &err), STORE_OK);
     pg_test_exec(db, "INSERT INTO schema_version VALUES (99, '099_future', 0)", NULL);
     assert_int_equal(pg_migrate(db, &version, &err), STORE_EVERSION);
     assert_string_equal(err.message, "database schema version 99 is newer than this mesd (3); upgrade mesd");
@@ -163,11 +161,7 @@ static void pg_names(PGconn *db, const char *sql, names *out) {
 static void same_model_as_sqlite(void **state) {
     (void)state;
     char conninfo[512];
-    pg_test_fresh_db("t_migrate_model", conninfo, sizeof conninfo);
-    PGconn *db = pg_test_connect(conninfo);
-    store_err err = {0};
-    int version = 0;
-    assert_int_equal(pg_migrate(db, &version, &err), STORE_OK);
+    PGconn *db = pg_test_migrated_db("t_migrate_model", conninfo, sizeof conninfo);
     names lite = {0}, pg = {0};
     sqlite_names("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p"
                  " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",

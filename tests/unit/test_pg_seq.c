@@ -17,16 +17,11 @@
 #include <semaphore.h>
 #include <stdatomic.h>
 #include "pg_events.h"
-#include "pg_migrate.h"
 #include "pg_writer.h"
 #include "test_pg_util.h"
 
 static void migrated_db(const char *name, char *conninfo, size_t size) {
-    pg_test_fresh_db(name, conninfo, size);
-    PGconn *c = pg_test_connect(conninfo);
-    store_err err = {0};
-    int version = 0;
-    if (pg_migrate(c, &version, &err)) fail_msg("%s", err.message);
+    PGconn *c = pg_test_migrated_db(name, conninfo, size);
     pg_test_exec(c, "CREATE TABLE serial_events (seq bigserial PRIMARY KEY, ref text NOT NULL, payload jsonb NOT NULL)",
                  NULL);
     PQfinish(c);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <uv.h>
+#include "pg_migrate.h"
 
 static inline const char *pg_test_url(void) {
     static char url[1024];
@@ -74,6 +75,16 @@ static inline void pg_test_fresh_db(const char *name, char *out, size_t size) {
     pg_test_exec(c, sql, NULL);
     PQfinish(c);
     pg_test_conninfo(name, out, size);
+}
+
+/* A fresh database with every migration applied, and a connection to it. */
+static inline PGconn *pg_test_migrated_db(const char *name, char *conninfo, size_t size) {
+    pg_test_fresh_db(name, conninfo, size);
+    PGconn *c = pg_test_connect(conninfo);
+    store_err err = {0};
+    int version = 0;
+    if (pg_migrate(c, &version, &err)) fail_msg("%s", err.message);
+    return c;
 }
 
 /* Ends another connection's session, as a server restart or a network cut

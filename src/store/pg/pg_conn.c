@@ -273,6 +273,17 @@ static pg_item *new_item(item_kind kind, int nparams, const char *const *params,
     return it;
 }
 
+/* A PREPARE of s or a LISTEN of l, the connection's own (no callback);
+ * setup: part of a (re)connection, which is up once these are answered. */
+static void send_internal(pg_conn *c, const pg_stmt *s, const pg_listen *l, bool setup) {
+    pg_item *it = new_item(s ? IT_PREPARE : IT_LISTEN, 0, NULL, NULL, NULL);
+    it->stmt = s;
+    it->listen = l;
+    it->setup = setup;
+    c->setup_left += setup;
+    send_item(c, it);
+}
+
 /* Sends when up, queues while connecting. */
 static void submit(pg_conn *c, pg_item *it) {
     if (c->state == ST_UP) send_item(c, it);
@@ -351,20 +362,8 @@ static void connected(pg_conn *c) {
     item_list waiting = c->pending;
     c->pending = (item_list){0};
     c->setup_left = 0;
-    for (pg_stmt *s = c->stmts; s && c->state == ST_UP; s = s->next) {
-        pg_item *it = new_item(IT_PREPARE, 0, NULL, NULL, NULL);
-        it->stmt = s;
-        it->setup = true;
-        c->setup_left++;
-        send_item(c, it);
-    }
-    for (pg_listen *l = c->listens; l && c->state == ST_UP; l = l->next) {
-        pg_item *it = new_item(IT_LISTEN, 0, NULL, NULL, NULL);
-        it->listen = l;
-        it->setup = true;
-        c->setup_left++;
-        send_item(c, it);
-    }
+    for (pg_stmt *s = c->stmts; s && c->state == ST_UP; s = s->next) send_internal(c, s, NULL, true);
+    for (pg_listen *l = c->listens; l && c->state == ST_UP; l = l->next) send_internal(c, NULL, l, true);
     for (pg_item *it; (it = list_pop(&waiting));) send_item(c, it);
     if (c->state == ST_UP && c->setup_left == 0) announce(c, true);
 }
@@ -442,11 +441,7 @@ int pg_conn_prepare(pg_conn *c, const char *name, const char *sql) {
     while (*tail) tail = &(*tail)->next;
     *tail = s;
     /* connecting: connected() prepares it with the others */
-    if (c->state == ST_UP) {
-        pg_item *it = new_item(IT_PREPARE, 0, NULL, NULL, NULL);
-        it->stmt = s;
-        send_item(c, it);
-    }
+    if (c->state == ST_UP) send_internal(c, s, NULL, false);
     return PG_CONN_OK;
 }
 
@@ -490,11 +485,7 @@ int pg_conn_listen(pg_conn *c, const char *channel, pg_notify_fn fn, void *ctx) 
     l->ctx = ctx;
     l->next = c->listens;
     c->listens = l;
-    if (c->state == ST_UP) {
-        pg_item *it = new_item(IT_LISTEN, 0, NULL, NULL, NULL);
-        it->listen = l;
-        send_item(c, it);
-    }
+    if (c->state == ST_UP) send_internal(c, NULL, l, false);
     return PG_CONN_OK;
 }
 
