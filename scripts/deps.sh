@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 
 pkgs=(build-essential cmake pkg-config libcmocka-dev libsqlite3-dev libssl-dev
-      libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev)
+      libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev libpq-dev)
 if [ "$what" = test ]; then
-  # chromium: the browser the operator app's e2e test drives (playwright-core)
-  pkgs+=(clang libclang-rt-14-dev valgrind chromium)
+  # chromium: the browser the operator app's e2e test drives (playwright-core);
+  # postgresql-15: the throwaway server of the PostgreSQL tests (scripts/pg.sh)
+  pkgs+=(clang libclang-rt-14-dev valgrind chromium postgresql-15)
 fi
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

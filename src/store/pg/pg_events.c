@@ -1,0 +1,54 @@
+/*
+ * pg_events.c: taking a stream's next seq under its stream_heads row lock,
+ * and appending completion and note events (see pg_events.h).
+ *
+ * Must never: read a head and write head + 1 in two statements (two
+ * transactions could read the same head): the UPDATE … RETURNING is the
+ * read and the lock at once.
+ */
+#include "pg_events.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int one_seq(PGresult *r, store_stream stream, int64_t *seq_out, store_err *err) {
+    if (!r) return err->code;
+    int rc = STORE_OK;
+    if (PQntuples(r) != 1)
+        rc = store_set_err(err, STORE_EIO, "stream %s has no row in stream_heads", store_stream_name(stream));
+    else if (seq_out)
+        *seq_out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *err) {
+    if ((unsigned)stream >= STORE_STREAM_COUNT) return store_set_err(err, STORE_EINPUT, "no such stream");
+    const char *params[] = {store_stream_name(stream)};
+    PGresult *r = pg_tx_query(tx, "next_seq", "UPDATE stream_heads SET head = head + 1 WHERE stream = $1 RETURNING head",
+                              1, params, err);
+    return one_seq(r, stream, seq_out, err);
+}
+
+int pg_tx_append_event(pg_tx *tx, store_stream stream, const char *ref, const char *payload_json,
+                       int64_t *seq_out, store_err *err) {
+#define APPEND(table)                                                                          \
+    "WITH h AS (UPDATE stream_heads SET head = head + 1 WHERE stream = $1 RETURNING head)"     \
+    " INSERT INTO " table " (seq, ref, payload, at) SELECT head, $2, $3::jsonb, $4 FROM h"   \
+    " RETURNING seq"
+    static const char *const sql[STORE_STREAM_COUNT] = {
+        [STORE_STREAM_COMPLETES] = APPEND("operation_order_complete_events"),
+        [STORE_STREAM_NOTES] = APPEND("note_events"),
+    };
+    static const char *const names[STORE_STREAM_COUNT] = {
+        [STORE_STREAM_COMPLETES] = "append_completes",
+        [STORE_STREAM_NOTES] = "append_notes",
+    };
+#undef APPEND
+    if ((unsigned)stream >= STORE_STREAM_COUNT || !sql[stream] || !ref || !payload_json)
+        return store_set_err(err, STORE_EINPUT, "pg_tx_append_event: completions and notes only, with a payload");
+    char at[24];
+    snprintf(at, sizeof at, "%" PRId64, pg_tx_now(tx));
+    const char *params[] = {store_stream_name(stream), ref, payload_json, at};
+    return one_seq(pg_tx_query(tx, names[stream], sql[stream], 4, params, err), stream, seq_out, err);
+}
