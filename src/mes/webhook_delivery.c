@@ -10,6 +10,7 @@
  * down must not be hammered), or block the loop on the network.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -119,6 +120,7 @@ struct delivery {
     int64_t outbox_id, seq, attempts, created_at;
     long status;
     bool ok, denied;   /* denied: the allow-list refused the receiver */
+    bool retry_record; /* answered, but its record failed: submitted again at the next scan */
     char error[CURL_ERROR_SIZE];
 };
 
@@ -207,21 +209,41 @@ static int record_run(store_tx *tx, void *arg, store_err *err) {
     if (d->ok) return store_tx_webhook_delivered(tx, d->outbox_id, d->sub_id, d->seq, err);
     double rnd = (double)(random() % 1000000) / 1000000.0;
     int64_t now = store_tx_now(tx);
-    return store_tx_webhook_failed(tx, d->outbox_id, d->sub_id,
+    return store_tx_webhook_failed(tx, d->outbox_id, d->sub_id, d->seq,
                                    now + mes_webhook_backoff_ms((int)d->attempts + 1, rnd), d->error,
                                    now - 3600 * 1000, err);
 }
 
 static void on_scan(uv_timer_t *t);
-static void start_next(mes_hooks *h, const char *sub_id);
+static void start_next(mes_hooks *h, const char *sub_id, const char *host);
+
+static void record_done(void *arg, const store_err *err);
+
+/* Hands d's answer to the writer; a full queue keeps it for the next scan. */
+static void submit_record(mes_hooks *h, delivery *d) {
+    d->retry_record = false;
+    h->refs++;
+    if (store_submit(h->st, record_run, record_done, d) == STORE_OK) return;
+    h->refs--;
+    d->retry_record = true;
+}
 
 static void record_done(void *arg, const store_err *err) {
     delivery *d = arg;
     mes_hooks *h = d->h;
-    (void)err;   /* a failed record leaves the row as it was: it is tried again */
+    if (err && err->code && !h->stopping) {
+        /* The answer is not recorded: the row is as it was. Sending it again
+           now would repeat a delivery (after a 2xx) or skip its backoff, so
+           the delivery stays in flight and only its record is tried again,
+           at the next scan. */
+        d->retry_record = true;
+        unref(h);
+        return;
+    }
     bool next = d->ok && !h->stopping;
-    char sub_id[sizeof d->sub_id];
+    char sub_id[sizeof d->sub_id], host[sizeof d->host];
     memcpy(sub_id, d->sub_id, sizeof sub_id);
+    memcpy(host, d->host, sizeof host);
     flight_remove(h, d);
     delivery_free(d);
     /* The acknowledged row is gone for good: the subscription's next one may
@@ -229,7 +251,7 @@ static void record_done(void *arg, const store_err *err) {
        at their host, a scan (oldest due first) shares the freed slot fairly
        instead. */
     if (next && h->host_waiting) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
-    else if (next) start_next(h, sub_id);
+    else if (next) start_next(h, sub_id, host);
     unref(h);
 }
 
@@ -246,8 +268,7 @@ static void finish(delivery *d, bool ok) {
         delivery_free(d);
         return;
     }
-    h->refs++;
-    if (store_submit(h->st, record_run, record_done, d) != STORE_OK) record_done(d, NULL);
+    submit_record(h, d);
 }
 
 static void check_done(mes_hooks *h) {
@@ -381,12 +402,27 @@ static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
     return body;
 }
 
+void mes_webhook_host_normalize(char *host) {
+    size_t n = strlen(host);
+    if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+        memmove(host, host + 1, n - 2);
+        host[n -= 2] = 0;
+    }
+    while (n > 1 && host[n - 1] == '.') host[--n] = 0;
+    for (char *p = host; *p; p++) *p = (char)tolower((unsigned char)*p);
+}
+
+/* The URL's host as the per-host limit and the allow-list compare it
+ * (mes_webhook_host_normalize). */
 static bool host_of(const char *url, char *host, size_t cap) {
     CURLU *u = curl_url();
     char *hs = NULL;
     bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
               curl_url_get(u, CURLUPART_HOST, &hs, 0) == CURLUE_OK;
-    if (ok) snprintf(host, cap, "%s", hs);
+    if (ok) {
+        snprintf(host, cap, "%s", hs);
+        mes_webhook_host_normalize(host);
+    }
     curl_free(hs);
     curl_url_cleanup(u);
     return ok;
@@ -440,7 +476,10 @@ static bool parse_entries(mes_webhook_allow *a, const char *list, char *err, siz
             }
             e->bits = (int)bits;
         }
-        if (!e->family) snprintf(e->name, sizeof e->name, "%s", item);
+        if (!e->family) {
+            snprintf(e->name, sizeof e->name, "%s", item);
+            mes_webhook_host_normalize(e->name);
+        }
     }
     return true;
 }
@@ -471,6 +510,12 @@ bool mes_webhook_allowed(const mes_webhook_allow *al, const char *host, const ch
     if (!al) return true;
     unsigned char a[16];
     int fam = ip && inet_pton(AF_INET, ip, a) == 1 ? AF_INET : ip && inet_pton(AF_INET6, ip, a) == 1 ? AF_INET6 : 0;
+    /* an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is that IPv4 address */
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (fam == AF_INET6 && memcmp(a, mapped, sizeof mapped) == 0) {
+        memmove(a, a + 12, 4);
+        fam = AF_INET;
+    }
     for (size_t i = 0; i < al->n; i++) {
         const allow_entry *e = &al->e[i];
         if (e->name[0] ? strcasecmp(e->name, host) == 0 : fam == e->family && in_network(e, a)) return true;
@@ -482,9 +527,6 @@ bool mes_webhook_url_allowed(mes *m, const char *url, char *msg, size_t msglen) 
     const mes_webhook_allow *al = m->hooks ? m->hooks->allow : NULL;
     char host[256];
     if (!al || !url || !host_of(url, host, sizeof host)) return true;   /* the URL scalar already checked its form */
-    /* an IPv6 literal comes back bracketed */
-    size_t n = strlen(host);
-    if (n > 2 && host[0] == '[' && host[n - 1] == ']') memmove(host, host + 1, n - 2), host[n - 2] = 0;
     unsigned char addr[16];
     bool literal = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
     bool networks = false;
@@ -501,6 +543,11 @@ static int on_prereq(void *user, char *ip, char *local_ip, int remote_port, int 
     if (mes_webhook_allowed(d->h->allow, d->host, ip)) return CURL_PREREQFUNC_OK;
     d->denied = true;
     return CURL_PREREQFUNC_ABORT;
+}
+
+static size_t discard_body(char *data, size_t size, size_t n, void *user) {
+    (void)data, (void)user;
+    return size * n;
 }
 
 static void start_one(mes_hooks *h, const store_webhook_due *due, const char *host) {
@@ -520,8 +567,7 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     if (!d->body) {
         snprintf(d->error, sizeof d->error, "the event could not be rendered");
         h->failed++;
-        h->refs++;
-        if (store_submit(h->st, record_run, record_done, d) != STORE_OK) record_done(d, NULL);
+        submit_record(h, d);
         return;
     }
     /* the receiver's own headers first: ours come last and are the ones that count */
@@ -556,6 +602,12 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_easy_setopt(e, CURLOPT_PRIVATE, d);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, d->error);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "mesd-webhooks");
+    /* the receiver's body is not ours to print: without this, libcurl would
+       fwrite it to stdout, on the loop */
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
+    /* straight to the receiver: an http_proxy in the environment would make
+       the allow-list check the proxy's address instead of the receiver's */
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
     if (h->allow) {
         curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
         curl_easy_setopt(e, CURLOPT_PREREQDATA, d);
@@ -563,29 +615,41 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     curl_multi_add_handle(h->multi, e);
 }
 
-/* Starts due unless its subscription already has a delivery out; false
- * when its host has no free slot. */
-static bool try_start(mes_hooks *h, const store_webhook_due *due) {
-    char host[256];
+/* Starts the subscription's next row if it is due and not already out;
+ * false when its host has no free slot. */
+static bool try_start(mes_hooks *h, const char *sub_id, const char *host) {
     uint32_t same;
-    if (!host_of(due->w.url, host, sizeof host)) snprintf(host, sizeof host, "?");
-    if (in_flight(h, due->w.id, host, &same)) return true;
+    if (in_flight(h, sub_id, host, &same)) return true;
     if (same >= h->cfg.max_per_host) return false;
-    start_one(h, due, host);
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    store_webhook_due due;
+    bool found;
+    store_err err = {0};
+    /* a row waiting out its backoff is left to the scan that finds it due */
+    if (store_webhook_head(h->st, sub_id, &a, &due, &found, &err) == STORE_OK && found &&
+        due.next_attempt_at <= wall_ms())
+        start_one(h, &due, host);
+    gql_arena_free(&a);
     return true;
 }
 
 static void on_scan(uv_timer_t *t) {
     mes_hooks *h = t->data;
+    for (delivery *d = h->flight; d; d = d->next)
+        if (d->retry_record) submit_record(h, d);
     gql_arena a;
     gql_arena_init(&a, 0);
-    store_webhook_due *due;
+    store_webhook_due_sub *due;
     size_t n;
     store_err err = {0};
-    if (store_webhooks_due(h->st, wall_ms(), 512, &a, &due, &n, &err) == STORE_OK) {
+    if (store_webhooks_due(h->st, wall_ms(), &a, &due, &n, &err) == STORE_OK) {
         h->host_waiting = false;
-        for (size_t i = 0; i < n; i++)
-            if (!try_start(h, &due[i])) h->host_waiting = true;
+        for (size_t i = 0; i < n; i++) {
+            char host[256];
+            if (!host_of(due[i].url, host, sizeof host)) snprintf(host, sizeof host, "?");
+            if (!try_start(h, due[i].id, host)) h->host_waiting = true;
+        }
     }
     gql_arena_free(&a);
 }
@@ -594,18 +658,9 @@ void mes_hooks_poke(mes_hooks *h) {
     if (h && !h->stopping) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
 }
 
-/* The subscription's next row, if it is due (a row waiting out its backoff
- * is left to the scan that finds it due). */
-static void start_next(mes_hooks *h, const char *sub_id) {
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    store_webhook_due due;
-    bool found;
-    store_err err = {0};
-    if (store_webhook_head(h->st, sub_id, &a, &due, &found, &err) == STORE_OK && found &&
-        due.next_attempt_at <= wall_ms() && !try_start(h, &due))
-        h->host_waiting = true;
-    gql_arena_free(&a);
+/* The subscription's next row, after its previous one (to host) was acknowledged. */
+static void start_next(mes_hooks *h, const char *sub_id, const char *host) {
+    if (!try_start(h, sub_id, host)) h->host_waiting = true;
 }
 
 mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen) {
@@ -649,11 +704,12 @@ void mes_hooks_stop(mes_hooks *h) {
     if (!h || h->stopping) return;
     h->stopping = true;
     mes_set_hooks(h->m, NULL);
-    /* in flight: aborted, the rows stay and go again after a restart; those
-       waiting for their record job are freed by it */
+    /* in flight, or answered with a record to retry: dropped, the rows stay
+       and go again after a restart; those waiting for their record job are
+       freed by it */
     for (delivery *d = h->flight, *next; d; d = next) {
         next = d->next;
-        if (d->easy) {
+        if (d->easy || d->retry_record) {
             flight_remove(h, d);
             delivery_free(d);
         }

@@ -46,7 +46,11 @@ int64_t mes_webhook_backoff_ms(int attempt, double rnd);
 typedef struct mes_webhook_allow mes_webhook_allow;
 bool mes_webhook_allow_parse(const char *list, mes_webhook_allow **out, char *err, size_t errlen);
 void mes_webhook_allow_free(mes_webhook_allow *a);
-/* host: the URL's host; ip: the address connected to (may be NULL). */
+/* A URL's host as mesd compares it: lower case, without trailing dots, an
+ * IPv6 literal without its brackets ("EXAMPLE.com." is "example.com"). */
+void mes_webhook_host_normalize(char *host);
+/* host: the URL's host, normalized; ip: the address connected to (may be
+ * NULL; an IPv4-mapped IPv6 address counts as its IPv4 address). */
 bool mes_webhook_allowed(const mes_webhook_allow *a, const char *host, const char *ip);
 
 /* At subscribe time: false with a message when the running engine's

@@ -588,9 +588,13 @@ typedef struct store_webhook_due {
     int64_t outbox_id, seq, attempts, created_at, next_attempt_at;
     store_webhook w;   /* pending and last_delivered_seq unset */
 } store_webhook_due;
-/* The oldest outbox row of each subscription, when it is due at now: the
- * next delivery of each (strict seq order), at most limit. */
-int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
+/* The subscriptions whose oldest outbox row is due at now, oldest due
+ * first: what the delivery scan may start (each its next row only, strict
+ * seq order). Every one is listed, at one index probe each. */
+typedef struct store_webhook_due_sub {
+    const char *id, *url;
+} store_webhook_due_sub;
+int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub **out, size_t *n,
                        store_err *err);
 /* The oldest outbox row of one subscription, due or not (*found false when
  * its outbox is empty or it does not exist): what a subscription sends next
@@ -601,8 +605,10 @@ int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook
  * it is no longer failing. */
 int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err);
 /* A failure: attempts + 1, next try at next_at, and the subscription is
- * failing when the row has waited since before failing_before. */
-int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t next_at,
+ * failing when the row's first failure was before failing_before. Both
+ * calls name the row by (outbox_id, sub_id, seq) and do nothing when it is
+ * gone (the subscription was removed or replaced while it was out). */
+int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, int64_t next_at,
                             const char *error, int64_t failing_before, store_err *err);
 /* Rows in every outbox, and subscriptions marked failing. */
 int store_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err);

@@ -121,9 +121,9 @@ int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, 
 
 /* ---- delivery ---- */
 
-/* The head row of each subscription (the least seq in its outbox, found
-   through UNIQUE (subscription_id, seq): one index probe a subscription, so
-   a scan costs the same however long the backlog), with its subscription. */
+/* The head row of a subscription (the least seq in its outbox, found
+   through UNIQUE (subscription_id, seq): one index probe, however long the
+   backlog), with its subscription. */
 #define DUE_COLUMNS                                                                                  \
     "SELECT o.id, o.seq, o.attempts, o.created_at, o.next_attempt_at, w.id, w.stream,"               \
     " w.response_fragment, w.url, w.headers, w.secret, w.failing"                                    \
@@ -146,28 +146,36 @@ static void read_due_row(sqlite3_stmt *st, gql_arena *a, store_webhook_due *d) {
     d->w.failing = col_i64(st, 11) != 0;
 }
 
-int store_webhooks_due(store *s, int64_t now, int64_t limit, gql_arena *a, store_webhook_due **out, size_t *n,
+int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub **out, size_t *n,
                        store_err *err) {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *st = stmt_get(&s->rcache, DUE_COLUMNS " WHERE o.next_attempt_at <= ?1"
-                                                        " ORDER BY o.next_attempt_at LIMIT ?2",
+    /* only the subscription's id and URL: every due subscription is listed
+       (one index probe each), the scan skips those already in flight or
+       whose host is full, and reads the whole row of those it starts */
+    sqlite3_stmt *st = stmt_get(&s->rcache,
+                                "SELECT w.id, w.url FROM webhook_subscriptions w WHERE"
+                                " (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
+                                " ORDER BY h.seq LIMIT 1) <= ?1"
+                                " ORDER BY (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
+                                " ORDER BY h.seq LIMIT 1)",
                                 err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, limit);
-    store_webhook_due *rows = NULL;
+    store_webhook_due_sub *rows = NULL;
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            store_webhook_due *g = gql_arena_alloc(a, ncap * sizeof *g);
+            store_webhook_due_sub *g = gql_arena_alloc(a, ncap * sizeof *g);
             if (*n) memcpy(g, rows, *n * sizeof *g);
             rows = g;
             cap = ncap;
         }
-        read_due_row(st, a, &rows[(*n)++]);
+        rows[*n].id = col_text(st, 0, a);
+        rows[*n].url = col_text(st, 1, a);
+        (*n)++;
     }
     stmt_put(&s->rcache, st);
     if (rc != SQLITE_DONE) return store_sqlite_err(err, s->rdb, rc, "reading due webhook deliveries");
@@ -191,11 +199,25 @@ int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "reading a webhook's next delivery");
 }
 
-int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
-    sqlite3_stmt *st = stmt_get(tx->cache, "DELETE FROM webhook_outbox WHERE id = ?", err);
-    if (!st) return err->code;
+/* An outbox row is named by (id, subscription, seq), never by id alone: ids
+   of deleted rows are reused, and a subscription replaced or removed while
+   its delivery was out must not have that late answer land on another row.
+   A new subscription of the same name starts after every seq its
+   predecessor had, so the triple cannot name one of its rows. */
+#define OUTBOX_ROW "id = ?1 AND subscription_id = ?2 AND seq = ?3"
+
+static void bind_row(sqlite3_stmt *st, int64_t outbox_id, const char *sub_id, int64_t seq) {
     sqlite3_bind_int64(st, 1, outbox_id);
+    bind_text(st, 2, sub_id);
+    sqlite3_bind_int64(st, 3, seq);
+}
+
+int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
+    sqlite3_stmt *st = stmt_get(tx->cache, "DELETE FROM webhook_outbox WHERE " OUTBOX_ROW, err);
+    if (!st) return err->code;
+    bind_row(st, outbox_id, sub_id, seq);
     if (step_done(tx, st, "removing a delivered webhook row", err)) return err->code;
+    if (sqlite3_changes(tx->db) == 0) return STORE_OK;   /* unsubscribed or replaced meanwhile */
     st = stmt_get(tx->cache,
                   "UPDATE webhook_subscriptions SET failing = 0,"
                   " last_delivered_seq = max(coalesce(last_delivered_seq, 0), ?) WHERE id = ?",
@@ -206,23 +228,26 @@ int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_
     return step_done(tx, st, "advancing a webhook subscription", err);
 }
 
-int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t next_at,
+int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, int64_t next_at,
                             const char *error, int64_t failing_before, store_err *err) {
+    /* the first failure starts the hour after which the subscription is failing */
     sqlite3_stmt *st = stmt_get(tx->cache,
-                                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-                                " last_error = ? WHERE id = ? RETURNING created_at",
+                                "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?4,"
+                                " last_error = ?5, first_failed_at = coalesce(first_failed_at, ?6)"
+                                " WHERE " OUTBOX_ROW " RETURNING first_failed_at",
                                 err);
     if (!st) return err->code;
-    sqlite3_bind_int64(st, 1, next_at);
-    bind_text(st, 2, error);
-    sqlite3_bind_int64(st, 3, outbox_id);
+    bind_row(st, outbox_id, sub_id, seq);
+    sqlite3_bind_int64(st, 4, next_at);
+    bind_text(st, 5, error);
+    sqlite3_bind_int64(st, 6, tx->now);
     int rc = sqlite3_step(st);
     bool row = rc == SQLITE_ROW;
-    int64_t created = row ? sqlite3_column_int64(st, 0) : 0;
+    int64_t first_failed = row ? sqlite3_column_int64(st, 0) : 0;
     if (row) rc = sqlite3_step(st);
     stmt_put(tx->cache, st);
     if (rc != SQLITE_DONE) return store_sqlite_err(err, tx->db, rc, "recording a failed webhook delivery");
-    if (!row || created >= failing_before) return STORE_OK;   /* gone (unsubscribed), or not failing for long */
+    if (!row || first_failed >= failing_before) return STORE_OK;   /* gone, or not failing for long */
     st = stmt_get(tx->cache, "UPDATE webhook_subscriptions SET failing = 1 WHERE id = ?", err);
     if (!st) return err->code;
     bind_text(st, 1, sub_id);

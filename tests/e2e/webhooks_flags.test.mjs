@@ -127,6 +127,70 @@ test('a new event is sent at its commit, not at the next scan (--webhook-scan-ms
   }
 });
 
+test('the receiver\'s answer body is never printed; http_proxy in the environment is not used; host names compare without case', async () => {
+  // a receiver that answers with a body, counting requests in flight
+  const rx = { cur: 0, max: 0, seqs: [] };
+  rx.server = createServer((req, res) => {
+    rx.cur++;
+    rx.max = Math.max(rx.max, rx.cur);
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => setTimeout(() => {
+      rx.cur--;
+      rx.seqs.push(JSON.parse(b).seq);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('RECEIVER-BODY {"level":"error","event":"forged"}\n');
+    }, 40));
+  });
+  await new Promise((r) => rx.server.listen(0, '127.0.0.1', r));
+  const port = rx.server.address().port;
+  // a proxy that must not be used: nothing listens there, so a proxied attempt would fail
+  const srv = await startServer({
+    demo: true,
+    args: ['--webhook-max-per-host', '1', '--webhook-allow', '127.0.0.0/8'],
+    env: { http_proxy: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', ALL_PROXY: 'http://127.0.0.1:9' },
+  });
+  try {
+    // one host written three ways: one host for --webhook-max-per-host (a
+    // trailing dot is in the unit test: "localhost." does not resolve everywhere)
+    for (const [i, host] of ['localhost', 'LOCALHOST', 'LocalHost'].entries()) {
+      assert.equal((await subscribe(srv, `h${i}`, `http://${host}:${port}/hook`)).errors, undefined);
+    }
+    await create(srv, 'p_body');
+    await until(() => rx.seqs.length >= 3);
+    assert.equal(rx.max, 1, 'the three spellings share one slot');
+    await until(async () => (await metric(srv, 'mesd_webhook_pending')) === 0);
+    assert.equal(await metric(srv, 'mesd_webhook_deliveries_failed_total'), 0, 'no attempt went to the proxy');
+    const out = srv.stdoutLines().join('\n') + srv.stderrLines().join('\n');
+    assert.ok(!out.includes('RECEIVER-BODY'), 'the body was printed');
+    assert.ok(!out.includes('forged'));
+  } finally {
+    await srv.stop();
+    await new Promise((r) => rx.server.close(r));
+  }
+});
+
+test('a receiver behind a long queue of another host\'s deliveries is not held up by it', async () => {
+  const slow = await slowReceiver(300);   // 600 subscriptions, 8 at a time: over 20 s of work
+  const fast = await slowReceiver(0);
+  const srv = await startServer({ demo: true });
+  try {
+    const aliases = (from) => Array.from({ length: 50 }, (_, k) => `s${from + k}: webhookSubscribe(input: {subscriptionID: "a${String(from + k).padStart(4, '0')}",` +
+      ` responseFragment: "fragment F on Operation { id }", webhookUrl: "${slow.url}"}) { subscriptionID }`).join(' ');
+    for (let from = 0; from < 600; from += 50) assert.equal((await srv.gql(`mutation { ${aliases(from)} }`)).errors, undefined);
+    // listed after all of them (ids sort after "a…"), on another host
+    assert.equal((await subscribe(srv, 'zz', fast.url.replace('127.0.0.1', 'localhost'))).errors, undefined);
+    await create(srv, 'p_queue');
+    await until(() => fast.seqs.length === 1);
+    assert.ok(slow.seqs.length < 100, `the other host's delivery waited for ${slow.seqs.length} of the slow one's`);
+    assert.ok(slow.max <= 8);
+  } finally {
+    await srv.stop();
+    await slow.close();
+    await fast.close();
+  }
+});
+
 test('a malformed --webhook-allow stops mesd at start', async () => {
   await assert.rejects(startServer({ args: ['--webhook-allow', '10.0.0.0/33'] }), /exited \(code 1/);
 });

@@ -149,6 +149,77 @@ static void outbox(void **state) {
     test_db_remove(&db);
 }
 
+/* A late answer for a row of a subscription replaced while it was out. */
+typedef struct answer_job {
+    int64_t outbox_id, seq, failing_before;
+    bool ok;
+} answer_job;
+static int run_answer(store_tx *tx, void *arg, store_err *err) {
+    answer_job *j = arg;
+    if (j->ok) return store_tx_webhook_delivered(tx, j->outbox_id, "ops", j->seq, err);
+    return store_tx_webhook_failed(tx, j->outbox_id, "ops", j->seq, store_tx_now(tx) + 1000, "HTTP 500",
+                                   j->failing_before, err);
+}
+static void answer(store *s, int64_t outbox_id, int64_t seq, bool ok, int64_t failing_before) {
+    answer_job j = {outbox_id, seq, failing_before, ok};
+    store_err err = {0};
+    assert_int_equal(store_exec_sync(s, run_answer, &j, &err), STORE_OK);
+}
+
+static void stale_answers_and_failing(void **state) {
+    (void)state;
+    test_db db;
+    test_db_make(&db);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    store *s = test_open(&db, &loop);
+    store_err err = {0};
+    put(s, "ops", STORE_STREAM_OPERATIONS);
+    TEST_PROCESS(p1, "p_one", "One", "PN1");
+    assert_int_equal(deploy_process(s, &p1, NULL, &err), STORE_OK);
+    long long old_id = test_sql_int(&db, "SELECT max(id) FROM webhook_outbox");
+    long long old_seq = test_sql_int(&db, "SELECT seq FROM webhook_outbox WHERE id = (SELECT max(id) FROM webhook_outbox)");
+    /* replaced while that row was out: the next event's row takes the freed id */
+    assert_true(put(s, "ops", STORE_STREAM_OPERATIONS));
+    TEST_PROCESS(p2, "p_two", "Two", "PN2");
+    assert_int_equal(deploy_process(s, &p2, NULL, &err), STORE_OK);
+    assert_int_equal(test_sql_int(&db, "SELECT id FROM webhook_outbox"), old_id);
+    long long seq = test_sql_int(&db, "SELECT seq FROM webhook_outbox");
+    assert_true(seq > old_seq);
+    /* the old row's late 2xx and late failure touch neither the new row nor the new subscription */
+    answer(s, old_id, old_seq, true, 0);
+    answer(s, old_id, old_seq, false, INT64_MAX);
+    assert_int_equal(test_sql_int(&db, "SELECT count(*) FROM webhook_outbox WHERE attempts = 0"), 1);
+    assert_int_equal(test_sql_int(&db, "SELECT last_delivered_seq < (SELECT seq FROM webhook_outbox)"
+                                       " FROM webhook_subscriptions WHERE id = 'ops'"),
+                     1);
+    assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 0);
+
+    /* failing counts from the first failure, not from the event: a row that
+       waited two hours behind a backlog is not failing on its first error */
+    assert_int_equal(test_sql_int(&db, "UPDATE webhook_outbox SET created_at = created_at - 7200000 RETURNING 1"), 1);
+    long long created = test_sql_int(&db, "SELECT created_at FROM webhook_outbox");
+    answer(s, old_id, seq, false, created + 3600000);   /* "failing if it first failed over an hour ago" */
+    assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 0);
+    assert_int_equal(test_sql_int(&db, "SELECT attempts FROM webhook_outbox"), 1);
+    long long first = test_sql_int(&db, "SELECT first_failed_at FROM webhook_outbox");
+    assert_true(first > created + 3600000);
+    answer(s, old_id, seq, false, first);   /* a second failure keeps the first one's time */
+    assert_int_equal(test_sql_int(&db, "SELECT first_failed_at FROM webhook_outbox"), first);
+    assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 0);
+    answer(s, old_id, seq, false, first + 1);   /* an hour after the first failure */
+    assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 1);
+    /* and its 2xx delivers it and clears failing */
+    answer(s, old_id, seq, true, 0);
+    assert_int_equal(test_sql_int(&db, "SELECT count(*) FROM webhook_outbox"), 0);
+    assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 0);
+    assert_int_equal(test_sql_int(&db, "SELECT last_delivered_seq FROM webhook_subscriptions WHERE id = 'ops'"), seq);
+    store_close(s);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    test_db_remove(&db);
+}
+
 /* ---- signing and retries ---- */
 
 static void signature(void **state) {
@@ -199,7 +270,20 @@ static void allow_list(void **state) {
     assert_false(mes_webhook_allowed(a, "x", NULL));
     /* a name that resolves into no allowed network is refused */
     assert_false(mes_webhook_allowed(a, "evil.example.com", "127.0.0.1"));
+    /* an IPv4-mapped IPv6 address is its IPv4 address */
+    assert_true(mes_webhook_allowed(a, "x", "::ffff:10.0.0.5"));
+    assert_false(mes_webhook_allowed(a, "x", "::ffff:11.0.0.5"));
     mes_webhook_allow_free(a);
+    /* names compare as hosts do: case and a trailing dot do not matter */
+    assert_true(mes_webhook_allow_parse("ERP.Example.com.", &a, err, sizeof err));
+    char host[64] = "erp.EXAMPLE.com..";
+    mes_webhook_host_normalize(host);
+    assert_string_equal(host, "erp.example.com");
+    assert_true(mes_webhook_allowed(a, host, "203.0.113.9"));
+    mes_webhook_allow_free(a);
+    char v6[64] = "[FD00::1]";
+    mes_webhook_host_normalize(v6);
+    assert_string_equal(v6, "fd00::1");
     assert_true(mes_webhook_allow_parse("10.0.0.0/12", &a, err, sizeof err));
     assert_true(mes_webhook_allowed(a, "x", "10.15.255.255"));
     assert_false(mes_webhook_allowed(a, "x", "10.16.0.0"));
@@ -213,7 +297,7 @@ static void allow_list(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fragments), cmocka_unit_test(ids),     cmocka_unit_test(outbox),
+        cmocka_unit_test(fragments), cmocka_unit_test(ids),     cmocka_unit_test(outbox), cmocka_unit_test(stale_answers_and_failing),
         cmocka_unit_test(signature), cmocka_unit_test(backoff), cmocka_unit_test(allow_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,13 +16,15 @@
 #include "pg_util.h"
 
 /* the embedded files (CMakeLists.txt: mesd_embed) */
-extern const unsigned char pg_migration_001[], pg_migration_002[], pg_migration_003[], pg_migration_004[];
+extern const unsigned char pg_migration_001[], pg_migration_002[], pg_migration_003[], pg_migration_004[],
+    pg_migration_005[];
 
 const pg_migration pg_migrations[] = {
     {1, "001_init", pg_migration_001},
     {2, "002_read_indexes", pg_migration_002},
     {3, "003_serial_names", pg_migration_003},
     {4, "004_work_order_events", pg_migration_004},
+    {5, "005_webhook_first_failure", pg_migration_005},
 };
 const size_t pg_migrations_count = sizeof pg_migrations / sizeof pg_migrations[0];
 
