@@ -10,15 +10,15 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { startServer } from './lib/server.mjs';
 
-// A receiver that answers 200 after delayMs and counts requests in flight.
-async function slowReceiver(delayMs) {
+// A receiver that answers 200 (with body) after delayMs and counts requests in flight.
+async function slowReceiver(delayMs, body = '') {
   const rx = { cur: 0, max: 0, seqs: [] };
   rx.server = createServer((req, res) => {
     rx.cur++;
     rx.max = Math.max(rx.max, rx.cur);
     let b = '';
     req.on('data', (c) => (b += c));
-    req.on('end', () => setTimeout(() => { rx.cur--; rx.seqs.push(JSON.parse(b).seq); res.writeHead(200); res.end(); }, delayMs));
+    req.on('end', () => setTimeout(() => { rx.cur--; rx.seqs.push(JSON.parse(b).seq); res.writeHead(200); res.end(body); }, delayMs));
   });
   await new Promise((r) => rx.server.listen(0, '127.0.0.1', r));
   rx.url = `http://127.0.0.1:${rx.server.address().port}/hook`;
@@ -128,22 +128,8 @@ test('a new event is sent at its commit, not at the next scan (--webhook-scan-ms
 });
 
 test('the receiver\'s answer body is never printed; http_proxy in the environment is not used; host names compare without case', async () => {
-  // a receiver that answers with a body, counting requests in flight
-  const rx = { cur: 0, max: 0, seqs: [] };
-  rx.server = createServer((req, res) => {
-    rx.cur++;
-    rx.max = Math.max(rx.max, rx.cur);
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => setTimeout(() => {
-      rx.cur--;
-      rx.seqs.push(JSON.parse(b).seq);
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('RECEIVER-BODY {"level":"error","event":"forged"}\n');
-    }, 40));
-  });
-  await new Promise((r) => rx.server.listen(0, '127.0.0.1', r));
-  const port = rx.server.address().port;
+  const rx = await slowReceiver(40, 'RECEIVER-BODY {"level":"error","event":"forged"}\n');
+  const port = new URL(rx.url).port;
   // a proxy that must not be used: nothing listens there, so a proxied attempt would fail
   const srv = await startServer({
     demo: true,
@@ -166,7 +152,7 @@ test('the receiver\'s answer body is never printed; http_proxy in the environmen
     assert.ok(!out.includes('forged'));
   } finally {
     await srv.stop();
-    await new Promise((r) => rx.server.close(r));
+    await rx.close();
   }
 });
 

@@ -75,6 +75,19 @@ static void ids(void **state) {
 
 /* ---- the outbox ---- */
 
+/* A store on a fresh database file, with a loop for its writer. */
+static store *store_fixture(test_db *db, uv_loop_t *loop) {
+    test_db_make(db);
+    uv_loop_init(loop);
+    return test_open(db, loop);
+}
+static void store_fixture_end(store *s, test_db *db, uv_loop_t *loop) {
+    store_close(s);
+    uv_run(loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(loop), 0);
+    test_db_remove(db);
+}
+
 typedef struct put_job { store_webhook w; bool replaced; } put_job;
 static int run_put(store_tx *tx, void *arg, store_err *err) {
     put_job *j = arg;
@@ -91,10 +104,8 @@ static bool put(store *s, const char *id, store_stream stream) {
 static void outbox(void **state) {
     (void)state;
     test_db db;
-    test_db_make(&db);
     uv_loop_t loop;
-    uv_loop_init(&loop);
-    store *s = test_open(&db, &loop);
+    store *s = store_fixture(&db, &loop);
     store_err err = {0};
     TEST_PROCESS(p1, "p_one", "One", "PN1");
     assert_int_equal(deploy_process(s, &p1, NULL, &err), STORE_OK);   /* before any subscription */
@@ -143,10 +154,7 @@ static void outbox(void **state) {
     assert_int_equal(test_sql_int(&db, "SELECT count(*) FROM webhook_outbox"), 0);
     assert_int_equal(test_sql_int(&db, "SELECT last_delivered_seq FROM webhook_subscriptions WHERE id = 'ops'"),
                      head);
-    store_close(s);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
-    test_db_remove(&db);
+    store_fixture_end(s, &db, &loop);
 }
 
 /* A late answer for a row of a subscription replaced while it was out. */
@@ -169,10 +177,8 @@ static void answer(store *s, int64_t outbox_id, int64_t seq, bool ok, int64_t fa
 static void stale_answers_and_failing(void **state) {
     (void)state;
     test_db db;
-    test_db_make(&db);
     uv_loop_t loop;
-    uv_loop_init(&loop);
-    store *s = test_open(&db, &loop);
+    store *s = store_fixture(&db, &loop);
     store_err err = {0};
     put(s, "ops", STORE_STREAM_OPERATIONS);
     TEST_PROCESS(p1, "p_one", "One", "PN1");
@@ -214,10 +220,7 @@ static void stale_answers_and_failing(void **state) {
     assert_int_equal(test_sql_int(&db, "SELECT count(*) FROM webhook_outbox"), 0);
     assert_int_equal(test_sql_int(&db, "SELECT failing FROM webhook_subscriptions WHERE id = 'ops'"), 0);
     assert_int_equal(test_sql_int(&db, "SELECT last_delivered_seq FROM webhook_subscriptions WHERE id = 'ops'"), seq);
-    store_close(s);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
-    test_db_remove(&db);
+    store_fixture_end(s, &db, &loop);
 }
 
 /* ---- signing and retries ---- */
