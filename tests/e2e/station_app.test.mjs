@@ -22,14 +22,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer, runMesd } from './lib/server.mjs';
 import { ok, stationToken } from './lib/mes.mjs';
 import { wsRequest } from './lib/ws.mjs';
+import { launchChromium } from './lib/browser.mjs';
 
-const CHROMIUM = process.env.MESD_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.MESD_SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
 const TABLET = { width: 1280, height: 800 };
 const ORDER = 'SALES-2001';
@@ -132,15 +131,7 @@ before(async () => {
   });
   await erpReconnected(0);
 
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: TABLET,
-  });
-  page = browser.pages()[0] ?? await browser.newPage();
-  page.setDefaultTimeout(10000);
+  ({ browser, page } = await launchChromium(profile, TABLET));
   page.on('pageerror', (e) => pageErrors.push(e.message));
 });
 
