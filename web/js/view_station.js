@@ -114,8 +114,10 @@ export function stationView(main, stationId, ctx) {
       : 'Nothing to do at this station right now. New work appears here by itself.';
     const had = focusedOrder();
     fill(queueList, orders.map(card));
+    // An order that left the queue gives the focus to the view, not to
+    // another order's button, where the next Enter would start that order.
     if (had) (buttonOf(had) ?? main).focus();
-    else if (focusQueue && (document.activeElement === main || document.activeElement === document.body)) queueList.querySelector('button')?.focus();
+    else if (focusQueue && [main, document.body].includes(document.activeElement)) queueList.querySelector('button')?.focus();
     focusQueue = false;
   }
   // the order whose card's button has the focus, if one has
