@@ -9,7 +9,11 @@
 // ERP's graphql-ws subscriber receives the completions the operator made;
 // the floor board shows progress and a completion arriving live; a token
 // bound to a station goes straight there; tablet and desktop sizes have no
-// horizontal scroll and touch targets of at least 44px.
+// horizontal scroll and touch targets of at least 44px. The focus stays
+// where a keyboard or scanner user expects it (the operator's name field, a
+// queue button across the queue's rebuilds); a refused Start keeps its
+// message; an error answered at boot is shown and retried.
+// station_app_live.test.mjs covers the WebSocket's failures.
 //
 // Screenshots of each screen go to docs/screenshots/ (MESD_SCREENSHOTS
 // names another folder) at a 10-inch tablet's 1280x800.
@@ -18,14 +22,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startServer, runMesd } from './lib/server.mjs';
 import { ok, stationToken } from './lib/mes.mjs';
 import { wsRequest } from './lib/ws.mjs';
+import { launchChromium } from './lib/browser.mjs';
 
-const CHROMIUM = process.env.MESD_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.MESD_SCREENSHOTS ?? new URL('../../docs/screenshots/', import.meta.url).pathname;
 const TABLET = { width: 1280, height: 800 };
 const ORDER = 'SALES-2001';
@@ -128,15 +131,7 @@ before(async () => {
   });
   await erpReconnected(0);
 
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: TABLET,
-  });
-  page = browser.pages()[0] ?? await browser.newPage();
-  page.setDefaultTimeout(10000);
+  ({ browser, page } = await launchChromium(profile, TABLET));
   page.on('pageerror', (e) => pageErrors.push(e.message));
 });
 
@@ -168,8 +163,10 @@ test('sign in with an operator token, choose a station, type the shift\'s operat
 
   await page.click('[data-station-id="bench_1"]');
   await page.waitForURL('**/station/bench_1');
-  await page.fill('#operator-input', 'Ada');
-  await page.press('#operator-input', 'Enter');
+  await page.locator('#operator-input').waitFor();
+  assert.equal(await focusedId(), 'operator-input', 'the name is typed without a tap first');
+  await page.keyboard.type('Ada');
+  await page.keyboard.press('Enter');
   await page.locator('#queue-title').waitFor();
   assert.equal(await page.textContent('#operator-name'), 'Operator: Ada');
   assert.equal(await page.textContent('#place'), 'Bench 1: electronics');
@@ -178,13 +175,19 @@ test('sign in with an operator token, choose a station, type the shift\'s operat
   assert.equal(await page.locator('.order-card').count(), 1);
 });
 
-test('the queue updates live when the ERP saves an order', async () => {
+test('the queue updates live when the ERP saves an order; a focused button keeps the focus', async () => {
+  const focused = card('Main board assembly', 'SALES-2000');
+  const focusedOrder = await focused.getAttribute('data-order-id');
+  await focused.locator('button').focus();
   await ok(srv, `mutation { operationOrderSave(input: { operationId: "prod_101", externalOrderId: "${ORDER}",
     reservedSerialNumber: "${RESERVED}" }) { message } }`, undefined, erp.erpToken);
   await card('Main board assembly').waitFor();
   await card('Battery pack install').waitFor();
   assert.equal(await page.locator('.order-card').count(), 3);
+  assert.deepEqual(await page.evaluate(() => [document.activeElement.tagName, document.activeElement.closest('.order-card')?.dataset.orderId]),
+    ['BUTTON', focusedOrder], 'the rebuilt queue gives the focus back to the same order\'s button');
   assert.match(await card('Main board assembly').textContent(), /for PROD-101 Handheld scanner/);
+  await page.evaluate(() => document.activeElement.blur());   // the screenshot shows the queue as a tablet first shows it
   await shot('queue');
 });
 
@@ -207,6 +210,8 @@ test('bench 1: the checklist, serials scanned with Enter, a refused serial shown
   await page.locator('#toast', { hasText: 'Done: Main board assembly' }).waitFor();
   await page.locator('#queue-title').waitFor();
   await card('Main board assembly').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement === document.querySelector('.order-card button')), true,
+    'back at the queue, the focus is on its first button');
 
   await card('Battery pack install').locator('button[data-action="start"]').click();
   await page.locator('.build h1', { hasText: 'Battery pack install' }).waitFor();
@@ -344,6 +349,38 @@ test('tablet and desktop: no horizontal scroll, touch targets of at least 44px',
     await page.click('text=Back to queue');
   }
   await page.setViewportSize(TABLET);
+});
+
+test('an error answered at boot is shown and retried; a refused Start keeps its message as the queue is rebuilt', async () => {
+  // an ERP token may watch a station but not start its work
+  await page.evaluate((t) => {
+    localStorage.setItem('mesd.token', JSON.stringify(t));
+    localStorage.setItem('mesd.operator', JSON.stringify({ name: 'Ada', start: 0, end: Date.now() + 86400000 }));
+  }, erp.erpToken);
+  // the boot's first two viewer queries fail as a 5xx with a GraphQL body does
+  let failed = 0;
+  await page.route('**/graphql', (route) => {
+    if (failed < 2 && route.request().postData()?.includes('viewer')) {
+      failed += 1;
+      return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'internal error' }] }) });
+    }
+    return route.continue();
+  });
+  await page.goto(`${srv.url}/station/bench_1`);
+  await page.locator('#boot-error', { hasText: 'mesd answered: internal error' }).waitFor();
+  await page.locator('#queue-title').waitFor();
+  await page.unroute('**/graphql');
+  assert.equal(failed, 2);
+
+  const target = page.locator('.order-card', { has: page.locator('button[data-action="start"]') }).first();
+  const orderId = await target.getAttribute('data-order-id');
+  const first = await target.elementHandle();
+  await target.locator('button').click();
+  const error = page.locator(`.order-card[data-order-id="${orderId}"] .field-error`);
+  await error.filter({ hasText: 'Your token may not do this here' }).waitFor();
+  // the refusal refetches the queue: the card is made again, with its message
+  await page.waitForFunction((el) => !el.isConnected, first);
+  assert.match(await error.textContent(), /^Your token may not do this here/);
 });
 
 test('a token bound to a station goes straight there; sign-out forgets the token', async () => {

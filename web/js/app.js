@@ -5,7 +5,7 @@
 //   /signin  /stations  /station/<id>  /board      (/ picks one of them)
 // Everything goes through mesd's public GraphQL API; nothing else.
 import { session } from './session.js';
-import { request, query, AuthError, NetworkError } from './gql.js';
+import { request, query, AuthError, NetworkError, GqlError } from './gql.js';
 import { createWsClient } from './ws.js';
 import { signinView } from './view_signin.js';
 import { stationsView } from './view_stations.js';
@@ -50,6 +50,22 @@ function chrome() {
   $('nav-stations').hidden = !signedIn || !!app.viewer.station || app.viewer.role === 'erp';
 }
 
+// A subscription mesd ended with an error is down until ws.js has it
+// accepted again: the screen may be out of date meanwhile, so this stays
+// up for as long as that lasts.
+function setLive(message) {
+  $('live').hidden = !message;
+  $('live-why').textContent = message ? `(mesd: ${message})` : '';
+}
+
+// The ping period of the WebSocket, 10 s unless localStorage's
+// mesd.pingMs says otherwise (100 to 60000): the browser test sets it to
+// see a half-open connection found in seconds.
+function pingMs() {
+  const ms = Number(localStorage.getItem('mesd.pingMs'));
+  return ms >= 100 && ms <= 60000 ? ms : undefined;
+}
+
 function setConnection(status) {
   // shown only once a connection was had and lost: the first connect is quiet
   $('conn').hidden = status !== 'reconnecting';
@@ -71,6 +87,8 @@ function startApp(token, viewer) {
     url: `${scheme}://${location.host}/graphql`,
     token,
     onStatus: setConnection,
+    onLive: setLive,
+    pingMs: pingMs(),
     onAuthFailed: () => signOut('This token is no longer accepted. Sign in again.'),
   });
   app = { token, viewer, ws };
@@ -126,7 +144,8 @@ function render() {
   else if (path === '/board') unmount = boardView(main, context());
   else fill(main, h('section', { class: 'panel' }, h('h1', { text: 'Page not found' }),
     h('a', { href: '/', 'data-link': true, class: 'button primary' }, 'Go to the start')));
-  main.focus({ preventScroll: true });
+  // a view that focused a field of its own (the operator's name) keeps it
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 async function boot() {
@@ -152,8 +171,11 @@ async function boot() {
       return render();
     } catch (e) {
       if (e instanceof AuthError) return signOut('This token is no longer accepted. Sign in again.');
-      if (!(e instanceof NetworkError)) throw e;
-      setConnection('reconnecting');
+      if (!(e instanceof NetworkError || e instanceof GqlError)) throw e;
+      // mesd unreachable, or answering with an error (a 5xx's GraphQL body): say so and try again
+      if (e instanceof NetworkError) setConnection('reconnecting');
+      else fill(main, h('section', { class: 'panel' }, h('h1', { text: 'mesd cannot answer yet' }),
+        h('p', { id: 'boot-error', class: 'field-error', text: `mesd answered: ${e.message}. Trying again…` })));
       await new Promise((r) => setTimeout(r, wait));
     }
   }

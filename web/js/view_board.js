@@ -20,9 +20,10 @@ const BOARD = `query Board { operationOrders(where: { _not: { parent: {} }, stat
   children { ${NODE} children { ${NODE} children { ${NODE} } } } } }`;
 // Today's completions first (the stream replays them from afterSeq 0 under
 // the `at` filter, then goes on live with no gap), so a board opened
-// mid-shift is not empty.
-const COMPLETIONS = `subscription Board($since: Time!) {
-  operationOrderCompletesStream(where: { at: { _gte: $since } }, afterSeq: 0) {
+// mid-shift is not empty; subscribed again (a reconnect, an error), it
+// resumes after the last completion shown.
+const COMPLETIONS = `subscription Board($since: Time!, $after: Int!) {
+  operationOrderCompletesStream(where: { at: { _gte: $since } }, afterSeq: $after) {
   seq externalOrderId orderIndex wip at operation { externalId name }
   endState { producedSerial station { name } operator { name } } } }`;
 const FEED_MAX = 30;
@@ -107,7 +108,8 @@ export function boardView(main, ctx) {
       p.parts.length ? h('ol', { class: 'waterfall sub' }, p.parts.map(chip)) : null);
   }
 
-  // A reconnect subscribes again and replays the day: what was shown is skipped.
+  // A resubscription resumes from lastSeq; a completion seen twice anyway
+  // (one in flight as the stream was subscribed again) is skipped.
   let lastSeq = 0;
   function completed(c) {
     if (c.seq <= lastSeq) return;
@@ -122,15 +124,16 @@ export function boardView(main, ctx) {
     while (feed.children.length > FEED_MAX) feed.lastChild.remove();
   }
 
+  const since = startOfToday();
   const cleanups = [
-    ctx.ws.subscribe({ query: COMPLETIONS, variables: { since: startOfToday() } }, {
+    ctx.ws.subscribe(() => ({ query: COMPLETIONS, variables: { since, after: lastSeq } }), {
       next: (msg) => {
         const c = msg.data?.operationOrderCompletesStream;
         if (c) completed(c);
         loadSoon();
       },
     }),
-    ctx.ws.subscribe({ query: EVENTS }, { next: loadSoon }),
+    ctx.ws.subscribe({ query: EVENTS }, { next: loadSoon, resumed: loadSoon }),
     ctx.ws.onReconnect(load),
   ];
   load();

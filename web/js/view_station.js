@@ -1,8 +1,14 @@
 // A station's screen: the operator of the shift, the station's queue kept
 // live by the work-order stream (workOrderEventsStream over the app's
-// WebSocket; refetched after every event and after a reconnect), and the
-// build form of the order being worked on (view_build.js). The open order
-// is kept in sessionStorage, so a reload comes back to it.
+// WebSocket; refetched after every event, after a reconnect and after the
+// stream was subscribed again), and the build form of the order being
+// worked on (view_build.js). The open order is kept in sessionStorage, so a
+// reload comes back to it.
+//
+// Rebuilding the queue must not lose what the operator was looking at: a
+// refused Start keeps its message on its card (until the order leaves the
+// queue or changes status), and a focused card button is given back on the
+// same order's new card (a keyboard or scanner user stays in place).
 import { h, fill } from './dom.js';
 import { session } from './session.js';
 import { NetworkError } from './gql.js';
@@ -29,6 +35,8 @@ export function stationView(main, stationId, ctx) {
   let station = null;
   let build = null;             // the open build form
   let refreshTimer = null;
+  let focusQueue = false;       // a closed build form: the next queue takes the focus
+  const refusals = new Map();   // order id -> { status, text } of its last refused Start
   const cleanups = [];
 
   const operator = session.operator();
@@ -101,10 +109,23 @@ export function stationView(main, stationId, ctx) {
       return;
     }
     if (!alive) return;
+    for (const [id, r] of refusals) if (!orders.some((o) => o.id === id && o.status === r.status)) refusals.delete(id);
     queueNote.textContent = orders.length ? `${orders.length} order${orders.length > 1 ? 's' : ''} to do, oldest first.`
       : 'Nothing to do at this station right now. New work appears here by itself.';
+    const had = focusedOrder();
     fill(queueList, orders.map(card));
+    // An order that left the queue gives the focus to the view, not to
+    // another order's button, where the next Enter would start that order.
+    if (had) (buttonOf(had) ?? main).focus();
+    else if (focusQueue && [main, document.body].includes(document.activeElement)) queueList.querySelector('button')?.focus();
+    focusQueue = false;
   }
+  // the order whose card's button has the focus, if one has
+  function focusedOrder() {
+    const a = document.activeElement;
+    return a && queueList.contains(a) ? a.closest('[data-order-id]')?.dataset.orderId ?? null : null;
+  }
+  const buttonOf = (id) => [...queueList.children].find((li) => li.dataset.orderId === id)?.querySelector('button');
   function refreshSoon() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refresh, 30);   // a waterfall step is several events in one commit: one refetch
@@ -112,12 +133,13 @@ export function stationView(main, stationId, ctx) {
 
   function card(o) {
     const root = rootOperation(o);
-    const err = h('p', { class: 'field-error', role: 'alert' });
+    const err = h('p', { class: 'field-error', role: 'alert', text: refusals.get(o.id)?.text });
     const started = o.status === 'IN_PROGRESS';
     const button = h('button', { type: 'button', class: 'primary', dataset: { action: started ? 'continue' : 'start' } },
       started ? 'Continue' : 'Start');
     button.addEventListener('click', async () => {
       err.textContent = '';
+      refusals.delete(o.id);
       if (started) return openBuild(o.id);
       button.disabled = true;
       try {
@@ -125,6 +147,7 @@ export function stationView(main, stationId, ctx) {
         if (body.errors?.length) {
           const e = body.errors[0];
           err.textContent = refusalText({ code: e.extensions?.code, message: e.message, extensions: e.extensions });
+          refusals.set(o.id, { status: o.status, text: err.textContent });
           refreshSoon();
           return;
         }
@@ -148,6 +171,7 @@ export function stationView(main, stationId, ctx) {
 
   function openBuild(orderId) {
     build?.unmount();
+    focusQueue = false;
     sessionStorage.setItem(openKey(stationId), orderId);
     queuePanel.hidden = true;
     buildPanel.hidden = false;
@@ -164,8 +188,10 @@ export function stationView(main, stationId, ctx) {
     buildPanel.hidden = true;
     queuePanel.hidden = false;
     if (message) ctx.toast(message);
+    // the queue's buttons are about to be rebuilt: the first new one gets the focus
+    focusQueue = true;
+    main.focus({ preventScroll: true });
     refresh();
-    queuePanel.querySelector('button')?.focus();
   }
 
   cleanups.push(ctx.ws.subscribe({ query: EVENTS, variables: { s: stationId } }, {
@@ -178,7 +204,7 @@ export function stationView(main, stationId, ctx) {
       if (ev && build) build.orderEvent(ev);
       refreshSoon();
     },
-    error: (errors) => { queueNote.textContent = `Live updates refused: ${errors?.[0]?.message ?? 'error'}`; },
+    resumed: refreshSoon,   // events were missed while it was down (the app shows that it was)
   }));
   cleanups.push(ctx.ws.onReconnect(() => {
     refresh();
