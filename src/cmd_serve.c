@@ -52,6 +52,10 @@ static void usage(FILE *out) {
           "  --webhook-allow LIST      receivers allowed: host names, addresses, CIDR networks (any)\n"
           "  --webhook-scan-ms N       how often retries that became due are looked for (100)\n"
           "\n"
+          "testing:\n"
+          "  --debug-read-passes       run requests in read passes as PostgreSQL will: every read pends\n"
+          "                            once per request (slower; for tests only)\n"
+          "\n"
           "Every flag also reads MESD_<FLAG> from the environment (--max-body-bytes: MESD_MAX_BODY_BYTES).\n",
           out);
 }
@@ -59,7 +63,8 @@ static void usage(FILE *out) {
 enum {
     F_LISTEN, F_DB, F_DEMO, F_LOG_LEVEL, F_MAX_BODY, F_MAX_HEADER, F_MAX_WS_MSG, F_MAX_OUTPUT, F_MAX_CONNS,
     F_MAX_SUBS, F_MAX_DEPTH, F_MAX_ALIASES, F_HEADER_TO, F_IDLE_TO, F_SHUTDOWN_TO, F_WS_INIT_TO, F_LEGACY_KA,
-    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HOOK_ALLOW, F_HOOK_SCAN, F_HELP, F_COUNT
+    F_SSE_KA, F_TOKEN_CACHE, F_QCACHE_ENTRIES, F_QCACHE_BYTES, F_HOOK_PER_HOST, F_HOOK_ALLOW, F_HOOK_SCAN, F_DEBUG_PASSES, F_HELP,
+    F_COUNT
 };
 
 static bool parse_u64(const char *flag, const char *v, uint64_t max, uint64_t *out) {
@@ -186,7 +191,7 @@ int cmd_serve(int argc, char **argv) {
         [F_TOKEN_CACHE] = FLAG("token-cache-ms", true), [F_HELP] = FLAG("help", false),
         [F_QCACHE_ENTRIES] = FLAG("query-cache-entries", true), [F_QCACHE_BYTES] = FLAG("query-cache-bytes", true),
         [F_HOOK_PER_HOST] = FLAG("webhook-max-per-host", true), [F_HOOK_ALLOW] = FLAG("webhook-allow", true),
-        [F_HOOK_SCAN] = FLAG("webhook-scan-ms", true),
+        [F_HOOK_SCAN] = FLAG("webhook-scan-ms", true), [F_DEBUG_PASSES] = FLAG("debug-read-passes", false),
     };
     const char *pos[1];
     if (cli_parse_flags(argc, argv, 2, f, F_COUNT, pos, 0) < 0) {
@@ -263,6 +268,7 @@ int cmd_serve(int argc, char **argv) {
         rc = 1;
         goto out;
     }
+    store_set_read_passes(ss.st, f[F_DEBUG_PASSES].present);
     char msg[256] = "";
     ss.m = mes_open(&ss.loop, ss.st, &mcfg, msg, sizeof msg);
     if (!ss.m) {

@@ -176,6 +176,14 @@ mes_answer *mes_answers_get(mes *m, mes_doc *doc, const mes_principal *who, cons
     return NULL;
 }
 
+void mes_answers_rekey(mes *m, mes_doc *doc, const mes_principal *who, const char *op_name,
+                       const gql_val *variables, uint64_t commits) {
+    mes_answers *c = &m->answers;
+    if (!c->table) return;
+    make_key(c, doc, who, op_name, variables);
+    c->key_commits = commits;
+}
+
 const char *mes_answer_json(const mes_answer *e, size_t *len) {
     *len = e->len;
     return e->data + e->key_len;

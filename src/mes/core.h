@@ -52,6 +52,11 @@ void mes_answer_unpin(mes *m, mes_answer *e);
 /* Keeps the answer of the query the last mes_answers_get missed (unless a
  * commit came since, or it breaks a bound). */
 void mes_answers_put(mes *m, const char *json, size_t len);
+/* Makes the key again for a query answered over several passes (another
+ * query may have taken the key since its lookup); commits: the key's commit
+ * count at that lookup, so a commit since then keeps the answer out. */
+void mes_answers_rekey(mes *m, mes_doc *doc, const mes_principal *who, const char *op_name,
+                       const gql_val *variables, uint64_t commits);
 
 /* ---- tokens (auth.c) ---- */
 typedef struct mes_auth_entry mes_auth_entry;
@@ -87,11 +92,15 @@ struct mes {
     gql_buf query_out;
     bool query_arena_busy;
     uint64_t doc_hits, doc_misses, mutations, mutation_errors;
+    uint64_t read_passes;     /* executions of a query or a mutation's answer (store_reads) */
     /* mutations whose job is with the writer; mes_close before store_close
        leaves the service to them, and the last one frees it */
     uint32_t in_flight;
     bool closed;
 };
+
+/* Most passes one request may take (a query of depth d takes d + 1). */
+#define MES_MAX_PASSES 32
 
 /* Frees the service (mes.c); the bus is already gone. */
 void mes_free(mes *m);

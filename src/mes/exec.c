@@ -119,26 +119,122 @@ typedef struct mes_req {
     mes_done_fn done;
     void *user;
     bool *stops;      /* per write: its failure ends the mutation (a non-null field) */
+    /* passes: the read session, and for a query a pass arena (reset each
+       pass: a pass's output is thrown away) and the cache's commit count at
+       its lookup (a commit since then: the answer is not kept) */
+    store_reads reads;
+    bool query, counted;   /* counted: in m->in_flight */
+    gql_arena pass_arena;
+    uint64_t cache_commits;
 } mes_req;
 
 static gql_exec_request request_of(mes_req *r) {
     return (gql_exec_request){.doc = mes_doc_prepared(r->doc), .operation_name = r->op_name,
-                              .variables = r->vars, .context = &r->ctx, .arena = &r->arena};
+                              .variables = r->vars, .context = &r->ctx, .arena = r->ctx.arena};
 }
 
-/* The answer pass, then the end of the request. */
+/* One pass: the whole execution inside a read session. */
+static gql_exec_status run_pass(mes *m, store_reads *reads, const gql_exec_request *req, gql_buf *out) {
+    m->read_passes++;
+    store_reads_begin(m->st, reads);
+    gql_exec_status st = gql_execute(req, out);
+    store_reads_end(m->st, reads);
+    return st;
+}
+
+static void request_free(mes_req *r) {
+    mes *m = r->m;
+    bool counted = r->counted;
+    store_reads_free(&r->reads);
+    mes_doc_release(r->doc);
+    if (r->query) gql_arena_free(&r->pass_arena);
+    gql_arena_free(&r->arena);
+    free(r);
+    if (counted && --m->in_flight == 0 && m->closed) mes_free(m);
+}
+
+static void pass_fetched(void *arg, const store_err *err);
+
+/* After a pass that wanted reads: they are fetched, and the request runs
+ * again from scratch once they are in (pass_fetched). false: the request
+ * may not take another pass (the message is in out). */
+static bool fetch_more(mes_req *r, gql_buf *out) {
+    if (r->reads.passes >= MES_MAX_PASSES) {
+        out->len = 0;
+        gql_buf_printf(out, "{\"errors\":[{\"message\":\"Internal error: the request needed more than %d read "
+                            "passes.\",\"extensions\":{\"code\":\"INTERNAL\"}}],\"data\":null}",
+                       MES_MAX_PASSES);
+        return false;
+    }
+    if (!r->counted) {   /* the service must outlive the fetch */
+        r->counted = true;
+        r->m->in_flight++;
+    }
+    if (store_reads_fetch(r->m->st, &r->reads, pass_fetched, r) != STORE_OK) abort();   /* one fetch at a time */
+    return true;
+}
+
+/* The answer pass (a mutation's, or a query's after its first pass
+ * pended), then the end of the request; or a fetch and another pass. */
 static void answer(mes_req *r) {
+    if (r->query) {
+        gql_arena_reset(&r->pass_arena);
+        r->ctx.arena = &r->pass_arena;
+    }
     gql_exec_request req = request_of(r);
     gql_buf out;
     gql_buf_init(&out);
-    gql_exec_status st = gql_execute(&req, &out);
-    if (st != GQL_EXEC_OK) r->m->mutation_errors++;
+    gql_exec_status st = run_pass(r->m, &r->reads, &req, &out);
+    if (store_reads_pending(&r->reads)) {
+        if (fetch_more(r, &out)) {
+            gql_buf_free(&out);
+            return;
+        }
+        st = GQL_EXEC_FIELD_ERRORS;
+    } else if (r->query && st == GQL_EXEC_OK) {
+        mes_answers_rekey(r->m, r->doc, &r->who, r->op_name, r->vars, r->cache_commits);
+        mes_answers_put(r->m, out.data, out.len);
+    }
+    if (!r->query && st != GQL_EXEC_OK) r->m->mutation_errors++;
     mes_result res = {.status = st, .json = out.data, .len = out.len};
     r->done(r->user, &res);
     gql_buf_free(&out);
-    mes_doc_release(r->doc);
-    gql_arena_free(&r->arena);
-    free(r);
+    request_free(r);
+}
+
+static void pass_fetched(void *arg, const store_err *err) {
+    mes_req *r = arg;
+    if (err->code == STORE_OK) {
+        answer(r);
+        return;
+    }
+    gql_buf out;
+    gql_buf_init(&out);
+    gql_buf_puts(&out, "{\"errors\":[{\"message\":");
+    gql_json_write_string(&out, err->message, strlen(err->message));
+    gql_buf_puts(&out, ",\"extensions\":{\"code\":\"INTERNAL\"}}],\"data\":null}");
+    mes_result res = {.status = GQL_EXEC_FIELD_ERRORS, .json = out.data, .len = out.len};
+    r->done(r->user, &res);
+    gql_buf_free(&out);
+    request_free(r);
+}
+
+static mes_req *request_new(mes *m, const mes_principal *who, mes_doc *doc, const char *op_name,
+                            const gql_val *variables, mes_done_fn done, void *user) {
+    mes_req *r = calloc(1, sizeof *r);
+    if (!r) abort();
+    r->m = m;
+    gql_arena_init(&r->arena, 4096);
+    r->who = *who;
+    r->ctx = (mes_ctx){.m = m, .st = m->st, .who = &r->who, .arena = &r->arena};
+    r->doc = doc;
+    mes_doc_retain(doc);
+    r->op_name = op_name ? gql_arena_strdup(&r->arena, op_name) : NULL;
+    r->vars = mes_val_copy(&r->arena, variables);
+    r->done = done;
+    r->user = user;
+    store_reads_init(&r->reads);
+    return r;
 }
 
 /* Writer thread: every planned write in order, each in its own savepoint. */
@@ -181,8 +277,8 @@ static void writes_done(void *arg, const store_err *err) {
             mes_write *w = &r->ctx.writes[i];
             if (w->ran && !w->code) mes_write_fail_store(w, err);
         }
-    answer(r);
-    if (--m->in_flight == 0 && m->closed) mes_free(m);
+    (void)m;
+    answer(r);   /* the request counts in m->in_flight until it ends */
 }
 
 static void run_mutation(mes *m, mes_req *r) {
@@ -225,6 +321,7 @@ static void run_mutation(mes *m, mes_req *r) {
     int rc = store_submit(m->st, run_writes, writes_done, r);
     if (rc == STORE_OK) {
         m->in_flight++;
+        r->counted = true;
         return;
     }
     store_err e;
@@ -238,25 +335,25 @@ static void run_mutation(mes *m, mes_req *r) {
     answer(r);
 }
 
+static void release_query_buffers(mes *m, bool reused, gql_arena *a, gql_buf *out) {
+    if (reused) {
+        gql_arena_reset(a);
+        /* keep the buffer for the next query unless one answer made it huge */
+        if (out->cap > QUERY_OUT_KEEP) gql_buf_free(out);
+        m->query_arena_busy = false;
+    } else {
+        gql_arena_free(a);
+        gql_buf_free(out);
+    }
+}
+
 void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_name, const gql_val *variables,
                  mes_done_fn done, void *user) {
     gql_prepared *p = mes_doc_prepared(doc);
     const char *err;
     const gql_definition *op = gql_select_operation(p, op_name, &m->query_arena, &err);
     if (op && op->operation == GQL_OP_MUTATION) {
-        mes_req *r = calloc(1, sizeof *r);
-        if (!r) abort();
-        r->m = m;
-        gql_arena_init(&r->arena, 4096);
-        r->who = *who;
-        r->ctx = (mes_ctx){.m = m, .st = m->st, .who = &r->who, .arena = &r->arena};
-        r->doc = doc;
-        mes_doc_retain(doc);
-        r->op_name = op_name ? gql_arena_strdup(&r->arena, op_name) : NULL;
-        r->vars = mes_val_copy(&r->arena, variables);
-        r->done = done;
-        r->user = user;
-        run_mutation(m, r);
+        run_mutation(m, request_new(m, who, doc, op_name, variables, done, user));
         return;
     }
     /* a query: from the answer cache when it holds one */
@@ -282,18 +379,32 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
     mes_ctx ctx = {.m = m, .st = m->st, .who = who, .arena = a};
     gql_exec_request req = {.doc = p, .operation_name = op_name, .variables = variables, .context = &ctx, .arena = a};
     out->len = 0;
-    gql_exec_status st = gql_execute(&req, out);
+    store_reads reads;
+    store_reads_init(&reads);
+    gql_exec_status st = run_pass(m, &reads, &req, out);
+    if (store_reads_pending(&reads)) {
+        /* reads to wait for: the request continues on its own, from scratch */
+        mes_req *r = request_new(m, who, doc, op_name, variables, done, user);
+        r->query = true;
+        gql_arena_init(&r->pass_arena, 4096);
+        r->reads = reads;   /* moved: no fetch is out and the session has ended */
+        r->cache_commits = m->answers.key_commits;
+        gql_buf discard;
+        gql_buf_init(&discard);
+        bool more = fetch_more(r, &discard);
+        release_query_buffers(m, reused, a, out);
+        if (!more) {
+            mes_result res = {.status = GQL_EXEC_FIELD_ERRORS, .json = discard.data, .len = discard.len};
+            done(user, &res);
+            request_free(r);
+        }
+        gql_buf_free(&discard);
+        return;
+    }
+    store_reads_free(&reads);
     /* kept before done runs: done may run another query, which takes the key */
     if (st == GQL_EXEC_OK && op && op->operation == GQL_OP_QUERY) mes_answers_put(m, out->data, out->len);
     mes_result res = {.status = st, .json = out->data, .len = out->len};
     done(user, &res);
-    if (reused) {
-        gql_arena_reset(a);
-        /* keep the buffer for the next query unless one answer made it huge */
-        if (out->cap > QUERY_OUT_KEEP) gql_buf_free(out);
-        m->query_arena_busy = false;
-    } else {
-        gql_arena_free(a);
-        gql_buf_free(out);
-    }
+    release_query_buffers(m, reused, a, out);
 }

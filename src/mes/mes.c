@@ -109,6 +109,7 @@ void mes_get_metrics(mes *m, mes_metrics *out) {
     out->query_cache_flushes = m->answers.flushes;
     out->mutations = m->mutations;
     out->mutation_errors = m->mutation_errors;
+    out->read_passes = m->read_passes;
     mes_hooks_fill_metrics(m->hooks, m->st, out);
 }
 

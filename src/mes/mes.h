@@ -166,6 +166,7 @@ typedef struct mes_metrics {
     uint64_t query_cache_entries, query_cache_bytes;  /* held now */
     uint64_t query_cache_flushes;                     /* times a commit emptied it */
     uint64_t mutations, mutation_errors;
+    uint64_t read_passes;                         /* executions in read passes (query: depth + 1 when reads pend) */
     /* webhooks: answers since start (2xx, anything else), rows in the
        outboxes and subscriptions marked failing, now */
     uint64_t webhook_delivered, webhook_failed, webhook_pending, webhook_failing;

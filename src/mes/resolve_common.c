@@ -44,6 +44,10 @@ bool mes_bind_all(gql_schema *s, const char *type, const mes_binding *b, size_t 
 mes_ctx *mes_ctx_of(const gql_resolve_info *info) { return info->context; }
 
 gql_rv mes_read_error(gql_arena *a, const store_err *err) {
+    /* a pass's read that is not there yet: the pass's output is thrown away
+       and the request runs again, so this is no failure (nothing logged or
+       counted) */
+    if (err->code == STORE_PENDING) return gql_rv_error("read pending", "PENDING");
     return gql_rv_error(gql_arena_strdup(a, err->message[0] ? err->message : "reading failed"),
                         err->code == STORE_EINPUT ? "BAD_INPUT" : "INTERNAL");
 }

@@ -100,6 +100,8 @@ static void mes_part(gql_buf *b, mes *m) {
     counter(b, "mesd_doc_cache_misses_total", "Documents parsed and validated.", mm.doc_cache_misses);
     counter(b, "mesd_event_executions_total", "Selection sets executed on events (one per subscription group and event).",
             mm.event_executions);
+    counter(b, "mesd_read_passes_total", "Executions of queries and mutation answers (several when reads pend).",
+            mm.read_passes);
     counter(b, "mesd_query_cache_hits_total", "Queries answered from the response cache.", mm.query_cache_hits);
     counter(b, "mesd_query_cache_misses_total", "Queries executed (not in the response cache).", mm.query_cache_misses);
     gauge(b, "mesd_query_cache_entries", "Answers held in the response cache now.", mm.query_cache_entries);

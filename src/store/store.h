@@ -64,6 +64,7 @@ enum {
     STORE_EURL,        /* --db URL not understood or not supported */
     STORE_ECLOSED,     /* the store is closing */
     STORE_EIO,         /* anything else the database reported */
+    STORE_PENDING,     /* a read of a pass whose result is not there yet (store_reads) */
     STORE_EUSER = 100  /* jobs may use codes >= STORE_EUSER for their own errors */
 };
 typedef struct store_err {
@@ -189,6 +190,37 @@ int store_tx_token_revoke(store_tx *tx, const char *id, store_err *err);  /* ENO
 bool store_token_verify(store *s, const char *token, gql_arena *a, store_token *out);
 int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, store_err *err);
 int store_tokens_empty(store *s, bool *empty, store_err *err);  /* no token at all, revoked included */
+
+/* ---- read passes (store_reads.c) ----
+ * A read on the loop may have no result yet (PostgreSQL sends it and the
+ * answer comes later). A request then runs in passes: between
+ * store_reads_begin and store_reads_end (one synchronous pass on the loop)
+ * a read whose result is not in the session records itself as wanted and
+ * fails with STORE_PENDING; the caller throws the pass's output away,
+ * store_reads_fetch makes the wanted reads available, and the request runs
+ * again. Without a session, or on SQLite (unless simulating), every read
+ * runs at once as before. Writer-thread reads (store_tx_*) never pend. */
+typedef struct store_reads {
+    uint64_t *fetched;           /* keys (function + parameters) available: an open-addressed set */
+    size_t nfetched, cap;
+    uint64_t *wanted;            /* keys recorded by the current pass */
+    size_t nwanted, capw;
+    uint32_t passes;             /* store_reads_begin calls */
+    bool fetching;               /* a fetch is out: done not called yet */
+    struct store_reads *outer;   /* the session begun before this one (restored by end) */
+} store_reads;
+void store_reads_init(store_reads *r);
+void store_reads_free(store_reads *r);   /* not while fetching */
+void store_reads_begin(store *s, store_reads *r);
+void store_reads_end(store *s, store_reads *r);
+bool store_reads_pending(const store_reads *r);
+/* Makes the wanted reads available and calls done later on the loop (never
+ * from inside this call). STORE_EINPUT when a fetch is already out (done
+ * not called then). */
+int store_reads_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
+/* Simulation (SQLite, for tests: `mesd serve --debug-read-passes`): inside
+ * a session every read whose key was not fetched in it pends. */
+void store_set_read_passes(store *s, bool simulate);
 
 /* ---- the data model (reads) ---- */
 typedef enum store_kind { STORE_KIND_PRODUCT, STORE_KIND_SUBASSEMBLY, STORE_KIND_PROCESS } store_kind;

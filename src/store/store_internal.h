@@ -82,6 +82,8 @@ struct store {
 
     store_listener_fn listener;
     void *listener_ctx;
+    store_reads *reads;        /* the loop's current pass (simulation only), else NULL */
+    bool simulate_passes;
 
     atomic_uint_fast64_t m_commits, m_jobs, m_job_errors, m_commit_errors, m_depth;
     atomic_uint_fast64_t m_batch[STORE_BATCH_BUCKETS];
@@ -155,6 +157,18 @@ int store_wo_append(store_tx *tx, sqlite3_stmt *st, const char *what, store_err 
 /* The event of one order whose status a write just set (nothing for a
  * product or subassembly order). */
 int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+
+/* ---- read passes (store_reads.c) ---- */
+/* Whether a read (fn and its parameters, described by fmt: s string, i
+ * int64_t, b bool, S string array + size_t, I int64_t array + size_t, B
+ * bytes + size_t length, f store_filter) must pend in the current pass;
+ * records it as wanted and sets err when so. */
+bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt, ...);
+/* The first line of every read function the loop calls. */
+#define STORE_READ_GATE(s, err, ...)                                                        \
+    do {                                                                                  \
+        if ((s)->reads && store_reads_gate((s), (err), __func__, __VA_ARGS__)) return STORE_PENDING; \
+    } while (0)
 
 /* ---- a growable string (compiled SQL) ---- */
 typedef struct sbuf { char *p; size_t len, cap; } sbuf;

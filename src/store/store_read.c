@@ -194,12 +194,14 @@ fail:
 
 int store_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
                           store_operation **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "fii", where, limit, offset);
     return list(s, "SELECT " STORE_OP_COLS("t0") " FROM operations t0", STORE_E_OPERATION, where, "t0.id", limit,
                 offset, a, sizeof **out, row_operation, (void **)out, n, err);
 }
 
 int store_sub_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
                               store_sub_operation **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "fii", where, limit, offset);
     return list(s, "SELECT " STORE_SUB_COLS("t0") " FROM sub_operations t0", STORE_E_SUB_OPERATION, where,
                 "t0.parent_id, t0.position, t0.sub_id", limit, offset, a, sizeof **out, row_sub_operation,
                 (void **)out, n, err);
@@ -207,6 +209,7 @@ int store_sub_operations_list(store *s, const store_filter *where, int64_t limit
 
 int store_stations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
                         store_station **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "fii", where, limit, offset);
     return list(s, "SELECT t0.id, t0.name, t0.updated_at FROM stations t0", STORE_E_STATION, where, "t0.id",
                 limit, offset, a, sizeof **out, row_station, (void **)out, n, err);
 }
@@ -224,11 +227,13 @@ static int get_one(store *s, const char *sql, const char *id, gql_arena *a, size
 }
 
 int store_operation_get(store *s, const char *id, gql_arena *a, store_operation **out, store_err *err) {
+    STORE_READ_GATE(s, err, "s", id);
     return get_one(s, "SELECT " STORE_OP_COLS("t") " FROM operations t WHERE t.id = ?", id, a, sizeof **out,
                    row_operation, (void **)out, err);
 }
 
 int store_station_get(store *s, const char *id, gql_arena *a, store_station **out, store_err *err) {
+    STORE_READ_GATE(s, err, "s", id);
     return get_one(s, "SELECT id, name, updated_at FROM stations WHERE id = ?", id, a, sizeof **out, row_station,
                    (void **)out, err);
 }
@@ -237,6 +242,7 @@ int store_station_get(store *s, const char *id, gql_arena *a, store_station **ou
 
 int store_operations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_operations *out,
                             store_err *err) {
+    STORE_READ_GATE(s, err, "S", ids, n);
     return children(s,
                     "SELECT j.key, " STORE_OP_COLS("t") " FROM json_each(?) j JOIN operations t ON t.id = j.value"
                     " ORDER BY j.key",
@@ -246,6 +252,7 @@ int store_operations_by_ids(store *s, const char *const *ids, size_t n, gql_aren
 
 int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
                             store_err *err) {
+    STORE_READ_GATE(s, err, "S", op_ids, n);
     return children_by_position(s,
                                 "SELECT j.key, c.position, c.operation_id, c.id, c.name, c.part_number"
                                 " FROM json_each(?) j JOIN consumed_serial_attrs c ON c.operation_id = j.value",
@@ -257,6 +264,7 @@ int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_a
  * at its first place. */
 int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
                         store_err *err) {
+    STORE_READ_GATE(s, err, "S", op_ids, n);
     return children(s,
                     "WITH RECURSIVE tree(k, op, path) AS ("
                     " SELECT j.key, j.value, '' FROM json_each(?) j"
@@ -272,6 +280,7 @@ int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena
 /* The same tree walk as store_tree_attrs_of: the process with the greatest
  * path is the last in routing order (a subtree's paths extend its root's). */
 int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err) {
+    STORE_READ_GATE(s, err, "S", op_ids, n);
     memset(out, 0, n * sizeof *out);
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "WITH RECURSIVE tree(k, op, path) AS ("
@@ -293,6 +302,7 @@ int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n,
 
 int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
                             store_sub_operations *out, store_err *err) {
+    STORE_READ_GATE(s, err, "Sb", parent_ids, n, with_archived);
     const char *sql = with_archived
                           ? "SELECT j.key, " STORE_SUB_COLS("t") " FROM json_each(?) j"
                             " JOIN sub_operations t ON t.parent_id = j.value ORDER BY j.key, t.position, t.sub_id"
@@ -304,6 +314,7 @@ int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, b
 }
 
 int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err) {
+    STORE_READ_GATE(s, err, "S", op_ids, n);
     return children_by_position(s,
                     "SELECT j.key, t.position, t.key, t.operation_id, t.id, t.name, t.instruction_text"
                     " FROM json_each(?) j JOIN steps t ON t.operation_id = j.value",
@@ -313,6 +324,7 @@ int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, 
 
 int store_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a, store_actions *out,
                      store_err *err) {
+    STORE_READ_GATE(s, err, "I", step_keys, n);
     return children_by_position(s,
                     "SELECT j.key, t.position, t.step_key, t.id, t.description FROM json_each(?) j"
                     " JOIN actions t ON t.step_key = j.value",
@@ -322,6 +334,7 @@ int store_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a,
 
 int store_station_processes_of(store *s, const char *const *station_ids, size_t n, gql_arena *a,
                                store_operations *out, store_err *err) {
+    STORE_READ_GATE(s, err, "S", station_ids, n);
     return children_by_position(s,
                     "SELECT j.key, sp.position, " STORE_OP_COLS("t") " FROM json_each(?) j"
                     " JOIN station_processes sp ON sp.station_id = j.value"
@@ -367,6 +380,7 @@ static void row_work_order_event(sqlite3_stmt *st, int f, gql_arena *a, void *it
 
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "iiif", (int64_t)stream, after_seq, limit, where);
     static const char *const head[STORE_STREAM_COUNT] = {
         "SELECT e.seq, e.at, " STORE_OP_COLS("t0") " FROM operation_events e"
         " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > ?",

@@ -132,6 +132,7 @@ bool store_token_verify(store *s, const char *token, gql_arena *a, store_token *
 }
 
 int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "");
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT id, role, name, station_id, created_at, revoked_at FROM tokens"
                                 " ORDER BY created_at, id",
@@ -152,6 +153,7 @@ int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, stor
 }
 
 int store_tokens_empty(store *s, bool *empty, store_err *err) {
+    STORE_READ_GATE(s, err, "");
     sqlite3_stmt *st = stmt_get(&s->rcache, "SELECT EXISTS (SELECT 1 FROM tokens)", err);
     if (!st) return err->code;
     int rc = sqlite3_step(st);

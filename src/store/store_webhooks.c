@@ -79,6 +79,7 @@ int store_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, s
 }
 
 int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "");
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = stmt_get(&s->rcache,
@@ -148,6 +149,7 @@ static void read_due_row(sqlite3_stmt *st, gql_arena *a, store_webhook_due *d) {
 
 int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub **out, size_t *n,
                        store_err *err) {
+    STORE_READ_GATE(s, err, "i", now);
     *out = NULL;
     *n = 0;
     /* only the subscription's id and URL: every due subscription is listed
@@ -185,6 +187,7 @@ int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_su
 
 int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
                        store_err *err) {
+    STORE_READ_GATE(s, err, "s", sub_id);
     *found = false;
     sqlite3_stmt *st = stmt_get(&s->rcache, DUE_COLUMNS " WHERE w.id = ?1", err);
     if (!st) return err->code;
@@ -255,6 +258,7 @@ int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id,
 }
 
 int store_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err) {
+    STORE_READ_GATE(s, err, "");
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT (SELECT count(*) FROM webhook_outbox),"
                                 " (SELECT count(*) FROM webhook_subscriptions WHERE failing = 1)",

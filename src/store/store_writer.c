@@ -41,6 +41,7 @@ int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_
 }
 
 int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err) {
+    STORE_READ_GATE(s, err, "");
     return store_stream_heads_db(s->rdb, &s->rcache, head, err);
 }
 

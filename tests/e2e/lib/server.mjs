@@ -21,6 +21,10 @@ export const sanitized = (() => {
   try { return readFileSync(mesdBin).includes('__asan_init'); } catch { return false; }
 })();
 
+// MESD_E2E_ARGS (split on spaces) is appended to every `mesd serve`: the
+// whole suite runs again with `--debug-read-passes` (ctest label e2e-passes).
+export const extraArgs = (process.env.MESD_E2E_ARGS ?? '').split(' ').filter(Boolean);
+
 export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000 } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
@@ -28,7 +32,8 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
   // A fresh database prints an admin token on stdout; stdout and stderr are
   // separate pipes, so "listening" on stderr may be read before the token.
   const expectToken = !existsSync(dbPath);
-  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args];
+  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args,
+    ...extraArgs];
   const proc = spawn(mesdBin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const errLines = [];
   const outLines = [];
