@@ -21,6 +21,15 @@
  * group delivers next is exactly what follows. So replay meets live with no
  * gap and no duplicate; a per-subscriber last seq guards it besides.
  *
+ * Read passes (store_reads; PostgreSQL, or --debug-read-passes). A page read
+ * or an event's execution may pend: its output is dropped and the group (or
+ * replayer) waits where it is, its cursor (or last) unmoved, so nothing is
+ * skipped or delivered twice and no later event goes first. The bus holds
+ * one session: whatever any group or replayer wanted is fetched at once, and
+ * when it is in every waiter resumes at once, where it stopped (a group up
+ * to the highest head it was told of while waiting). The session is
+ * forgotten once nobody waits. Without pending reads nothing waits.
+ *
  * Callbacks (next, end) may unsubscribe anything: while the bus is delivering
  * (busy) a subscription is only marked dead, and freed by the sweep once the
  * bus is out of every callback.
@@ -47,6 +56,7 @@ struct mes_sub {
     int64_t last;             /* the last seq this subscriber has had (or chose to skip) */
     bool live;                /* in g's members (fed by the group); else in the bus's replay list */
     bool dead;                /* unsubscribed or ended: no callback any more */
+    bool waiting;             /* replaying: its next step waits for the bus's fetch */
     mes_sub *prev, *next;     /* in g->members or bus->replaying */
     mes_sub *dead_next;       /* in bus->dead */
 };
@@ -66,6 +76,8 @@ struct sub_group {
     store_stream stream;
     const store_filter *where;
     int64_t cursor;
+    bool waiting;             /* its next event (or page) waits for the bus's fetch */
+    int64_t target;           /* waiting: the head to advance to once it is in */
     mes_sub *members;         /* live */
     uint32_t nlive, nall;     /* nall: live and replaying */
 };
@@ -97,9 +109,13 @@ struct mes_bus {
     bus_page shared;
     gql_buf out;
     uint64_t published[STORE_STREAM_COUNT], dropped_slow, executions;
+    store_reads reads;        /* every group's and replayer's passes */
+    uint32_t waiting;         /* groups and replayers waiting for the fetch */
+    bool fetching, closed;    /* closed while fetching: freed when the fetch is back */
 };
 
 static void sweep(mes_bus *b);
+static void bus_fetch(mes_bus *b);
 
 /* ---- lists ---------------------------------------------------------------- */
 
@@ -134,6 +150,7 @@ static void group_free(sub_group *g) {
     else b->groups[g->stream] = g->next;
     if (g->next) g->next->prev = g->prev;
     b->ngroups--;
+    if (g->waiting) b->waiting--;
     mes_doc_release(g->doc);
     gql_arena arena = g->arena;   /* g lives in it */
     gql_arena_free(&arena);
@@ -170,6 +187,7 @@ static void sweep(mes_bus *b) {
         } else {
             list_remove(&b->replaying, s);
         }
+        if (s->waiting) b->waiting--;
         free(s);
         if (--g->nall == 0) group_free(g);
     }
@@ -186,17 +204,23 @@ static void check_slow(mes_sub *s) {
 
 /* ---- executing an event ----------------------------------------------------------- */
 
-/* The group's selection set on one event, into b->out. */
-static void execute_event(sub_group *g, const store_event *ev) {
+/* The group's selection set on one event, into b->out, in one read pass;
+ * false when a read of it pended (b->out is then nothing to deliver). */
+static bool execute_event(sub_group *g, const store_event *ev) {
     mes_bus *b = g->bus;
     gql_arena_reset(&b->event_arena);
     mes_ctx ctx = {.m = b->m, .st = b->m->st, .who = &g->who, .arena = &b->event_arena};
+    size_t wanted = b->reads.nwanted;
+    store_reads_begin(b->m->st, &b->reads);
     gql_rv value = mes_event_value(&ctx, g->stream, ev);
     gql_exec_request req = {.doc = mes_doc_prepared(g->doc), .operation_name = g->op_name, .context = &ctx,
                             .arena = &b->event_arena};
     b->out.len = 0;
     gql_execute_event(&req, &g->sub, &value, &b->out);
+    store_reads_end(b->m->st, &b->reads);
+    if (b->reads.nwanted > wanted) return false;
     b->executions++;
+    return true;
 }
 
 static void deliver_to(mes_sub *s, const store_event *ev, const gql_buf *out) {
@@ -206,18 +230,19 @@ static void deliver_to(mes_sub *s, const store_event *ev, const gql_buf *out) {
 }
 
 /* One event to every live member that has not had it; executed only when
- * one wants it. */
-static void group_deliver(sub_group *g, const store_event *ev) {
-    g->cursor = ev->seq;   /* first: a member joining in a callback starts after it */
-    bool executed = false;
+ * one wants it. false: its execution pended, nothing delivered, the cursor
+ * unmoved. */
+static bool group_deliver(sub_group *g, const store_event *ev) {
+    bool wanted = false;
+    for (mes_sub *s = g->members; s && !wanted; s = s->next) wanted = !s->dead && ev->seq > s->last;
+    if (wanted && !execute_event(g, ev)) return false;
+    g->cursor = ev->seq;   /* before any callback: a member joining in one starts after it */
+    if (!wanted) return true;
     for (mes_sub *s = g->members; s; s = s->next) {
         if (s->dead || ev->seq <= s->last) continue;
-        if (!executed) {
-            execute_event(g, ev);
-            executed = true;
-        }
         deliver_to(s, ev, &g->bus->out);
     }
+    return true;
 }
 
 static void end_members(sub_group *g, const char *reason) {
@@ -246,13 +271,26 @@ static int read_page(mes_bus *b, const sub_group *g, int64_t after, bool share, 
     }
     p->valid = false;
     gql_arena_reset(&b->page_arena);
+    store_reads_begin(b->m->st, &b->reads);
     int rc = store_stream_read(b->m->st, g->stream, after, BUS_PAGE, g->where, &b->page_arena, evs, n, err);
+    store_reads_end(b->m->st, &b->reads);
     if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, *evs, *n};
     return rc;
 }
 
+/* g waits for the bus's fetch; then it goes on up to head. */
+static void group_wait(sub_group *g, int64_t head) {
+    g->waiting = true;
+    g->target = head;
+    g->bus->waiting++;
+}
+
 static void group_advance(sub_group *g, int64_t head) {
     mes_bus *b = g->bus;
+    if (g->waiting) {   /* it goes on from where it stopped, to the newest head */
+        if (head > g->target) g->target = head;
+        return;
+    }
     if (g->nlive == 0) {
         /* replayers trim at the cursor and join at it */
         g->cursor = head;
@@ -262,7 +300,12 @@ static void group_advance(sub_group *g, int64_t head) {
         store_event *evs = NULL;
         size_t n = 0;
         store_err err = {0};
-        if (read_page(b, g, g->cursor, true, &evs, &n, &err)) {
+        int rc = read_page(b, g, g->cursor, true, &evs, &n, &err);
+        if (rc == STORE_PENDING) {
+            group_wait(g, head);
+            return;
+        }
+        if (rc) {
             char reason[READ_FAILED_MAX];
             end_members(g, read_failed(reason, &err));
             g->cursor = head;
@@ -274,7 +317,10 @@ static void group_advance(sub_group *g, int64_t head) {
                 done = true;
                 break;
             }
-            group_deliver(g, &evs[i]);
+            if (!group_deliver(g, &evs[i])) {
+                group_wait(g, head);
+                return;
+            }
         }
         if (done) g->cursor = head;
     }
@@ -293,6 +339,7 @@ static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
     b->shared.valid = false;
     b->busy--;
     sweep(b);
+    bus_fetch(b);
     /* the same commit filled the webhook outbox: deliver without waiting for a tick */
     mes_hooks_poke(b->m->hooks);
 }
@@ -305,6 +352,11 @@ static void join(mes_sub *s) {
     s->live = true;
     list_push(&s->g->members, s);
     s->g->nlive++;
+}
+
+static void sub_wait(mes_sub *s) {
+    s->waiting = true;
+    s->bus->waiting++;
 }
 
 /* One page of s's replay, up to its group's cursor; joins the group when
@@ -320,7 +372,12 @@ static void replay_page(mes_sub *s) {
     store_event *evs = NULL;
     size_t n = 0;
     store_err err = {0};
-    if (read_page(b, g, s->last, false, &evs, &n, &err)) {
+    int rc = read_page(b, g, s->last, false, &evs, &n, &err);
+    if (rc == STORE_PENDING) {
+        sub_wait(s);
+        return;
+    }
+    if (rc) {
         char reason[READ_FAILED_MAX];
         end_sub(s, read_failed(reason, &err));
         return;
@@ -331,7 +388,10 @@ static void replay_page(mes_sub *s) {
             caught_up = true;
             break;
         }
-        execute_event(g, &evs[i]);
+        if (!execute_event(g, &evs[i])) {
+            sub_wait(s);   /* s->last is the event before: it goes on from there */
+            return;
+        }
         deliver_to(s, &evs[i], &b->out);
     }
     if (caught_up && !s->dead) {
@@ -349,13 +409,14 @@ static void on_idle(uv_idle_t *h) {
     b->busy++;
     for (mes_sub *s = b->replaying, *next; s; s = next) {
         next = s->next;
-        if (s->dead) continue;
+        if (s->dead || s->waiting) continue;
         if (pending_of(s) > pause_at) continue;   /* let its connection drain first */
         replay_page(s);
         progressed = true;
     }
     b->busy--;
     sweep(b);
+    bus_fetch(b);
     pump_schedule(b, progressed);
 }
 
@@ -364,7 +425,7 @@ static void on_timer(uv_timer_t *h) { pump_schedule(h->data, true); }
 /* Runs the replay pump on the next loop turn (now) or after a pause. */
 static void pump_schedule(mes_bus *b, bool now) {
     bool any = false;
-    for (mes_sub *s = b->replaying; s && !any; s = s->next) any = !s->dead;
+    for (mes_sub *s = b->replaying; s && !any; s = s->next) any = !s->dead && !s->waiting;
     if (!any || !now) uv_idle_stop(b->idle);
     if (!any) {
         uv_timer_stop(b->timer);
@@ -372,6 +433,63 @@ static void pump_schedule(mes_bus *b, bool now) {
     }
     if (now) uv_idle_start(b->idle, on_idle);
     else uv_timer_start(b->timer, on_timer, BUS_PAUSED_RETRY_MS, 0);
+}
+
+/* ---- waiting for reads ----------------------------------------------------- */
+
+static void bus_free(mes_bus *b) {
+    store_reads_free(&b->reads);
+    free(b);
+}
+
+/* The fetch is in: every waiter resumes where it stopped. */
+static void bus_fetched(void *arg, const store_err *err) {
+    mes_bus *b = arg;
+    b->fetching = false;
+    if (b->closed) {
+        bus_free(b);
+        return;
+    }
+    b->busy++;
+    b->shared.valid = false;
+    char reason[READ_FAILED_MAX];
+    for (int st = 0; st < STORE_STREAM_COUNT; st++)
+        for (sub_group *g = b->groups[st]; g; g = g->next) {
+            if (!g->waiting) continue;
+            g->waiting = false;
+            b->waiting--;
+            if (err->code == STORE_OK) {
+                group_advance(g, g->target);
+            } else {
+                end_members(g, read_failed(reason, err));
+                g->cursor = g->target;
+            }
+        }
+    for (mes_sub *s = b->replaying, *next; s; s = next) {
+        next = s->next;   /* s may join its group */
+        if (!s->waiting) continue;
+        s->waiting = false;
+        b->waiting--;
+        if (s->dead) continue;
+        if (err->code == STORE_OK) replay_page(s);
+        else end_sub(s, read_failed(reason, err));
+    }
+    b->busy--;
+    sweep(b);
+    if (!b->waiting) {   /* nobody waits: what was fetched is not needed again */
+        store_reads_free(&b->reads);
+        store_reads_init(&b->reads);
+    }
+    bus_fetch(b);
+    pump_schedule(b, true);
+}
+
+/* Fetches what the waiters wanted, unless a fetch is already out (its
+ * waiters resume first; what they still want goes in the next one). */
+static void bus_fetch(mes_bus *b) {
+    if (b->fetching || !b->waiting || b->closed) return;
+    b->fetching = true;
+    if (store_reads_fetch(b->m->st, &b->reads, bus_fetched, b) != STORE_OK) abort();   /* none was out */
 }
 
 /* ---- subscribing --------------------------------------------------------------- */
@@ -467,7 +585,8 @@ mes_sub *mes_subscribe(mes *m, const mes_principal *who, mes_doc *doc, const cha
         list_push(&b->replaying, s);
         pump_schedule(b, true);   /* the first page comes on the next loop turn */
     } else {
-        s->last = g->cursor;
+        /* a waiting group is behind the head: a new subscriber starts at it */
+        s->last = g->waiting ? b->head[stream] : g->cursor;
         s->live = true;
         list_push(&g->members, s);
         g->nlive++;
@@ -489,6 +608,7 @@ mes_bus *mes_bus_open(mes *m, char *err, size_t errlen) {
     mes_bus *b = calloc(1, sizeof *b);
     if (!b) abort();
     b->m = m;
+    store_reads_init(&b->reads);
     store_err serr = {0};
     if (store_stream_heads(m->st, b->head, &serr)) {
         snprintf(err, errlen, "cannot read the streams' heads: %s", serr.message);
@@ -526,7 +646,8 @@ void mes_bus_close(mes_bus *b) {
     gql_arena_free(&b->event_arena);
     gql_buf_free(&b->out);
     free(b->table);
-    free(b);
+    b->closed = true;
+    if (!b->fetching) bus_free(b);   /* else the fetch's callback frees it */
 }
 
 void mes_bus_metrics(mes_bus *b, mes_metrics *out) {

@@ -204,14 +204,16 @@ static void answer(mes_req *r) {
 
 static void pass_fetched(void *arg, const store_err *err) {
     mes_req *r = arg;
-    if (err->code == STORE_OK) {
+    /* closed: the store may be gone before this runs, so nothing more is read */
+    if (err->code == STORE_OK && !r->m->closed) {
         answer(r);
         return;
     }
+    const char *why = err->code != STORE_OK ? err->message : "The server is shutting down.";
     gql_buf out;
     gql_buf_init(&out);
     gql_buf_puts(&out, "{\"errors\":[{\"message\":");
-    gql_json_write_string(&out, err->message, strlen(err->message));
+    gql_json_write_string(&out, why, strlen(why));
     gql_buf_puts(&out, ",\"extensions\":{\"code\":\"INTERNAL\"}}],\"data\":null}");
     mes_result res = {.status = GQL_EXEC_FIELD_ERRORS, .json = out.data, .len = out.len};
     r->done(r->user, &res);

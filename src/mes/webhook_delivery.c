@@ -122,6 +122,13 @@ struct delivery {
     bool ok, denied;   /* denied: the allow-list refused the receiver */
     bool retry_record; /* answered, but its record failed: submitted again at the next scan */
     char error[CURL_ERROR_SIZE];
+    /* rendering in read passes: the row (copied: the scan's arena is gone
+       when a fetch comes back) and the session; rendering while a fetch is
+       out (then only that fetch's callback frees it) */
+    gql_arena due_arena;
+    store_webhook_due due;
+    store_reads reads;
+    bool rendering;
 };
 
 typedef struct hook_poll { uv_poll_t poll; mes_hooks *h; curl_socket_t fd; struct hook_poll *next; } hook_poll;
@@ -191,6 +198,8 @@ static void delivery_free(delivery *d) {
     }
     curl_slist_free_all(d->headers);
     free(d->body);
+    store_reads_free(&d->reads);
+    gql_arena_free(&d->due_arena);
     free(d);
 }
 
@@ -358,8 +367,10 @@ static int on_timer(CURLM *multi, long ms, void *userp) {
 
 /* ---- rendering and sending ---- */
 
-/* {"subscriptionID":…,"seq":…,"data":<the fragment's fields>} (malloc'd), or NULL. */
-static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
+/* {"subscriptionID":…,"seq":…,"data":<the fragment's fields>} (malloc'd), or
+ * NULL. One read pass in reads: with *pending set, the NULL is no failure
+ * but reads to fetch first. */
+static char *render_pass(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
     store_event *evs;
     size_t n;
     store_err err = {0};
@@ -400,6 +411,16 @@ static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a) {
     }
     gql_buf_free(&out);
     return body;
+}
+
+static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a, store_reads *reads, bool *pending) {
+    size_t wanted = reads->nwanted;
+    store_reads_begin(h->st, reads);
+    char *body = render_pass(h, due, a);
+    store_reads_end(h->st, reads);
+    *pending = reads->nwanted > wanted;
+    if (*pending) free(body);
+    return *pending ? NULL : body;
 }
 
 void mes_webhook_host_normalize(char *host) {
@@ -550,6 +571,10 @@ static size_t discard_body(char *data, size_t size, size_t n, void *user) {
     return size * n;
 }
 
+static void render_and_send(delivery *d);
+
+static const char *dup_or_null(gql_arena *a, const char *s) { return s ? gql_arena_strdup(a, s) : NULL; }
+
 static void start_one(mes_hooks *h, const store_webhook_due *due, const char *host) {
     delivery *d = calloc(1, sizeof *d);
     if (!d) abort();
@@ -560,10 +585,51 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     d->seq = due->seq;
     d->attempts = due->attempts;
     d->created_at = due->created_at;
+    gql_arena_init(&d->due_arena, 0);
+    store_reads_init(&d->reads);
+    d->due = *due;
+    store_webhook *w = &d->due.w;
+    w->id = d->sub_id;
+    w->response_fragment = dup_or_null(&d->due_arena, w->response_fragment);
+    w->url = dup_or_null(&d->due_arena, w->url);
+    w->headers_json = dup_or_null(&d->due_arena, w->headers_json);
+    w->secret = dup_or_null(&d->due_arena, w->secret);
     d->next = h->flight;
     h->flight = d;
+    render_and_send(d);
+}
+
+static void render_fetched(void *arg, const store_err *err) {
+    delivery *d = arg;
+    mes_hooks *h = d->h;
+    d->rendering = false;
+    if (h->stopping) {   /* the row stays and goes after a restart */
+        flight_remove(h, d);
+        delivery_free(d);
+    } else if (err->code != STORE_OK) {
+        snprintf(d->error, sizeof d->error, "reading the event failed: %.200s", err->message);
+        h->failed++;
+        submit_record(h, d);
+    } else {
+        render_and_send(d);
+    }
+    unref(h);
+}
+
+/* Renders d's event and POSTs it; a render whose reads pend waits for
+ * them (the subscription stays in flight: its next row cannot overtake). */
+static void render_and_send(delivery *d) {
+    mes_hooks *h = d->h;
+    const store_webhook_due *due = &d->due;
     gql_arena_reset(&h->arena);
-    d->body = render(h, due, &h->arena);
+    bool pending;
+    d->body = render(h, due, &h->arena, &d->reads, &pending);
+    if (pending && d->reads.passes < MES_MAX_PASSES) {
+        d->rendering = true;
+        h->refs++;
+        if (store_reads_fetch(h->st, &d->reads, render_fetched, d) != STORE_OK) abort();   /* none was out */
+        return;
+    }
     if (!d->body) {
         snprintf(d->error, sizeof d->error, "the event could not be rendered");
         h->failed++;
@@ -591,7 +657,7 @@ static void start_one(mes_hooks *h, const store_webhook_due *due, const char *ho
     add_header(d, "Expect", "");
     CURL *e = d->easy = curl_easy_init();
     if (!e) abort();
-    curl_easy_setopt(e, CURLOPT_URL, due->w.url);
+    curl_easy_setopt(e, CURLOPT_URL, due->w.url);   /* copied by libcurl */
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, d->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));

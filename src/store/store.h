@@ -213,6 +213,8 @@ void store_reads_init(store_reads *r);
 void store_reads_free(store_reads *r);   /* not while fetching */
 void store_reads_begin(store *s, store_reads *r);
 void store_reads_end(store *s, store_reads *r);
+/* Reads wanted since the last fetch (a session may hold several passes'
+ * wants: the event bus fetches for every group at once). */
 bool store_reads_pending(const store_reads *r);
 /* Makes the wanted reads available and calls done later on the loop (never
  * from inside this call). STORE_EINPUT when a fetch is already out (done

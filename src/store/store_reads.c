@@ -35,7 +35,6 @@ void store_reads_free(store_reads *r) {
 
 void store_reads_begin(store *s, store_reads *r) {
     r->passes++;
-    r->nwanted = 0;
     r->outer = s->reads;
     /* off the simulation nothing pends on SQLite: the gate stays a NULL test */
     s->reads = s->simulate_passes ? r : NULL;
@@ -162,6 +161,7 @@ typedef struct fetch {
     store_reads *r;
     store_done_fn done;
     void *arg;
+    size_t n;   /* the wanted keys sent: those recorded after the call wait for the next fetch */
 } fetch;
 
 static void fetch_free(uv_handle_t *h) { free(h->data); }
@@ -169,8 +169,9 @@ static void fetch_free(uv_handle_t *h) { free(h->data); }
 static void fetch_arrived(uv_timer_t *t) {
     fetch *f = t->data;
     store_reads *r = f->r;
-    for (size_t i = 0; i < r->nwanted; i++) set_add(r, r->wanted[i]);
-    r->nwanted = 0;
+    for (size_t i = 0; i < f->n; i++) set_add(r, r->wanted[i]);
+    if (r->nwanted > f->n) memmove(r->wanted, r->wanted + f->n, (r->nwanted - f->n) * sizeof *r->wanted);
+    r->nwanted -= f->n;
     r->fetching = false;
     store_err ok = {0};
     store_done_fn done = f->done;
@@ -183,7 +184,7 @@ int store_reads_fetch(store *s, store_reads *r, store_done_fn done, void *arg) {
     if (r->fetching) return STORE_EINPUT;
     fetch *f = malloc(sizeof *f);
     if (!f) abort();
-    *f = (fetch){.r = r, .done = done, .arg = arg};
+    *f = (fetch){.r = r, .done = done, .arg = arg, .n = r->nwanted};
     uv_timer_init(s->loop, &f->timer);
     f->timer.data = f;
     r->fetching = true;

@@ -11,8 +11,8 @@ import { startServer } from './lib/server.mjs';
 let passes, plain;
 before(async () => {
   [passes, plain] = await Promise.all([
-    startServer({ demo: true, args: ['--debug-read-passes'] }),
-    startServer({ demo: true }),
+    startServer({ demo: true, args: ['--debug-read-passes'], extra: [] }),
+    startServer({ demo: true, extra: [] }),   // without passes, whatever MESD_E2E_ARGS says
   ]);
 });
 after(async () => { await Promise.all([passes?.stop(), plain?.stop()]); });

@@ -25,7 +25,8 @@ export const sanitized = (() => {
 // whole suite runs again with `--debug-read-passes` (ctest label e2e-passes).
 export const extraArgs = (process.env.MESD_E2E_ARGS ?? '').split(' ').filter(Boolean);
 
-export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000 } = {}) {
+export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000,
+  extra = extraArgs } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
   const dbPath = join(dir, 'mesd.db');
@@ -33,7 +34,7 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
   // separate pipes, so "listening" on stderr may be read before the token.
   const expectToken = !existsSync(dbPath);
   const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args,
-    ...extraArgs];
+    ...extra];
   const proc = spawn(mesdBin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const errLines = [];
   const outLines = [];
