@@ -99,9 +99,6 @@ struct mes {
     bool closed;
 };
 
-/* Most passes one request may take (a query of depth d takes d + 1). */
-#define MES_MAX_PASSES 32
-
 /* Frees the service (mes.c); the bus is already gone. */
 void mes_free(mes *m);
 

@@ -159,11 +159,11 @@ static void pass_fetched(void *arg, const store_err *err);
  * again from scratch once they are in (pass_fetched). false: the request
  * may not take another pass (the message is in out). */
 static bool fetch_more(mes_req *r, gql_buf *out) {
-    if (r->reads.passes >= MES_MAX_PASSES) {
+    if (r->reads.passes >= r->m->cfg.max_read_passes) {
         out->len = 0;
-        gql_buf_printf(out, "{\"errors\":[{\"message\":\"Internal error: the request needed more than %d read "
+        gql_buf_printf(out, "{\"errors\":[{\"message\":\"Internal error: the request needed more than %u read "
                             "passes.\",\"extensions\":{\"code\":\"INTERNAL\"}}],\"data\":null}",
-                       MES_MAX_PASSES);
+                       r->m->cfg.max_read_passes);
         return false;
     }
     if (!r->counted) {   /* the service must outlive the fetch */

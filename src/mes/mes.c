@@ -28,6 +28,7 @@ void mes_config_defaults(mes_config *cfg) {
         .query_cache_entries = 4096,
         .query_cache_bytes = 64u << 20,
         .query_cache_max_answer = 1u << 20,
+        .max_read_passes = 32,
     };
 }
 

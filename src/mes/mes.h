@@ -55,6 +55,8 @@ typedef struct mes_config {
     size_t query_cache_entries;  /* Default 4096 */
     size_t query_cache_bytes;    /* keys and answers together. Default 64 MiB */
     size_t query_cache_max_answer; /* a larger answer is not kept. Default 1 MiB */
+    uint32_t max_read_passes;    /* passes a request may take when reads pend (store_reads); more
+                                    is an internal error. Default 32 (a query of depth d takes d + 1) */
 } mes_config;
 void mes_config_defaults(mes_config *cfg);
 

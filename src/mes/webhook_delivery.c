@@ -624,7 +624,7 @@ static void render_and_send(delivery *d) {
     gql_arena_reset(&h->arena);
     bool pending;
     d->body = render(h, due, &h->arena, &d->reads, &pending);
-    if (pending && d->reads.passes < MES_MAX_PASSES) {
+    if (pending && d->reads.passes < h->m->cfg.max_read_passes) {
         d->rendering = true;
         h->refs++;
         if (store_reads_fetch(h->st, &d->reads, render_fetched, d) != STORE_OK) abort();   /* none was out */
