@@ -202,6 +202,52 @@ static void pass_limit_is_an_internal_error(void **state) {
     test_mes_close(&t);
 }
 
+/* Every delivered message's seq is the one after the previous, from first. */
+static void assert_seqs(const test_sink *s, long first, int count) {
+    assert_int_equal(s->count, count);
+    for (int i = 0; i < s->count; i++) {
+        const char *p = strstr(s->msgs[i], "\"seq\":");
+        assert_non_null(p);
+        assert_int_equal(strtol(p + 6, NULL, 10), first + i);
+        assert_non_null(strstr(s->msgs[i], "\"consumedSerials\":[{\"id\":\"sn\"}]"));
+    }
+}
+
+/* The bus in passes: a live group and a replayer (whose executions read a
+ * level below the event) wait in place while commits keep coming, and each
+ * gets every event once, in seq order. */
+static void bus_waits_in_place(void **state) {
+    (void)state;
+    test_mes t;
+    test_mes_open(&t, NULL);
+    char id[32];
+    for (int i = 0; i < 10; i++) {
+        snprintf(id, sizeof id, "p_%d", i);
+        test_deploy_wait(&t, id, "Before");
+    }
+    store_set_read_passes(t.st, true);
+    static test_sink live, replay;
+    memset(&live, 0, sizeof live);
+    memset(&replay, 0, sizeof replay);
+    test_subscribe(&t, &live, "subscription { operationsStream { seq consumedSerials { id } } }", NULL);
+    test_subscribe(&t, &replay,
+                   "subscription { operationsStream(afterSeq: 0) { seq consumedSerials { id } } }", NULL);
+    uint64_t before = passes_of(&t);
+    for (int i = 0; i < 30; i++) {
+        snprintf(id, sizeof id, "q_%d", i);
+        test_deploy_submit(&t, id, "After");
+    }
+    TEST_RUN_UNTIL(&t, t.deploys_done == 40 && live.count == 30 && replay.count == 40);
+    assert_int_equal(passes_of(&t), before);   /* the bus's passes are not requests' */
+    assert_seqs(&live, 11, 30);
+    assert_seqs(&replay, 1, 40);
+    mes_unsubscribe(live.sub);
+    mes_unsubscribe(replay.sub);
+    test_sink_clear(&live);
+    test_sink_clear(&replay);
+    test_mes_close(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sqlite_never_pends),
@@ -209,6 +255,7 @@ int main(void) {
         cmocka_unit_test(wanted_during_a_fetch_waits_for_the_next),
         cmocka_unit_test(query_takes_depth_plus_one_passes),
         cmocka_unit_test(pass_limit_is_an_internal_error),
+        cmocka_unit_test(bus_waits_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
