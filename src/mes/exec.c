@@ -124,6 +124,7 @@ typedef struct mes_req {
        its lookup (a commit since then: the answer is not kept) */
     store_reads reads;
     bool query, counted;   /* counted: in m->in_flight */
+    bool cacheable;        /* a query operation (its answer may be kept) */
     gql_arena pass_arena;
     uint64_t cache_commits;
 } mes_req;
@@ -191,7 +192,7 @@ static void answer(mes_req *r) {
             return;
         }
         st = GQL_EXEC_FIELD_ERRORS;
-    } else if (r->query && st == GQL_EXEC_OK) {
+    } else if (r->cacheable && st == GQL_EXEC_OK) {
         mes_answers_rekey(r->m, r->doc, &r->who, r->op_name, r->vars, r->cache_commits);
         mes_answers_put(r->m, out.data, out.len);
     }
@@ -388,6 +389,7 @@ void mes_execute(mes *m, const mes_principal *who, mes_doc *doc, const char *op_
         /* reads to wait for: the request continues on its own, from scratch */
         mes_req *r = request_new(m, who, doc, op_name, variables, done, user);
         r->query = true;
+        r->cacheable = op && op->operation == GQL_OP_QUERY;
         gql_arena_init(&r->pass_arena, 4096);
         r->reads = reads;   /* moved: no fetch is out and the session has ended */
         r->cache_commits = m->answers.key_commits;
