@@ -83,6 +83,10 @@ int store_set_err(store_err *err, int code, const char *fmt, ...) __attribute__(
  * submitted with store_submit; results come back on that loop. With loop ==
  * NULL (command-line use) only store_exec_sync writes. NULL on error. */
 store *store_open(const char *url, uv_loop_t *loop, store_err *err);
+/* Whether url names PostgreSQL (postgres://… or postgresql://…). So far a
+ * PostgreSQL store opens only without a loop (mesd migrate, mesd token);
+ * with one it is STORE_EURL. */
+bool store_url_pg(const char *url);
 
 /* Drains the write queue (every queued job still runs and its callback is
  * called), stops the writer, closes the connections. With a loop, the store's
