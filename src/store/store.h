@@ -75,7 +75,8 @@ int store_set_err(store_err *err, int code, const char *fmt, ...) __attribute__(
 
 /* ---- opening, migrations, closing ---- */
 
-/* Opens the database named by url (NULL: STORE_DEFAULT_URL; "sqlite:PATH"),
+/* Opens the database named by url (NULL: STORE_DEFAULT_URL; "sqlite:PATH";
+ * "postgres://…": only without a loop so far, see store_url_pg),
  * creating it, and applies every migration this binary knows that it lacks
  * (in order, one transaction each). Refuses a database whose schema version
  * is newer ("database schema version N is newer than this mesd (M); upgrade

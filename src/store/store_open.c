@@ -1,7 +1,8 @@
 /*
  * store_open.c: opening a SQLite database (the --db URL, both connections
  * and their pragmas), applying the embedded migrations, and closing. The
- * writer thread itself is store_writer.c.
+ * writer thread itself is store_writer.c; a postgres:// URL goes to
+ * store_pg_open.c.
  *
  * Must never: open a database whose schema is newer than this binary, or
  * leave a half-applied migration (each runs in one transaction).
@@ -32,7 +33,7 @@ static char *parse_url(const char *url, store_err *err) {
         if (!path) abort();
         return path;
     }
-    store_set_err(err, STORE_EURL, "--db %s: expected sqlite:PATH", url);
+    store_set_err(err, STORE_EURL, "--db %s: expected sqlite:PATH or postgres://…", url);
     return NULL;
 }
 
