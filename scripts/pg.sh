@@ -4,7 +4,8 @@
 # root), starts it listening only on a Unix socket in DIR, creates the
 # database `mesd`, and prints its libpq URL; `scripts/pg.sh stop DIR` stops it
 # and removes DIR. Installs postgresql-15 when run as root and it is missing.
-# Groundwork for issue 7 (docs/postgres-plan.md): nothing uses it yet.
+# Used by the ctest fixture pg (tests/unit/pg_fixture.sh): the unit tests
+# test_pg_* and the e2e tests *_postgres (docs/postgres-plan.md).
 set -euo pipefail
 cmd=${1:?usage: scripts/pg.sh start|stop DIR} dir=${2:?usage: scripts/pg.sh start|stop DIR}
 bin=/usr/lib/postgresql/15/bin

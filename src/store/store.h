@@ -1,6 +1,7 @@
 /*
- * store.h: mesd's persistence, behind one interface. SQLite now; PostgreSQL
- * later behind the same functions.
+ * store.h: mesd's persistence, behind one interface: SQLite, and PostgreSQL
+ * behind the same functions (store_backend.h; so far what mesd migrate and
+ * mesd token need, docs/postgres-plan.md).
  *
  * The contract
  * - The interface speaks in DOMAIN operations (deploy a process, create a
@@ -76,7 +77,8 @@ int store_set_err(store_err *err, int code, const char *fmt, ...) __attribute__(
 
 /* ---- opening, migrations, closing ---- */
 
-/* Opens the database named by url (NULL: STORE_DEFAULT_URL; "sqlite:PATH"),
+/* Opens the database named by url (NULL: STORE_DEFAULT_URL; "sqlite:PATH";
+ * "postgres://…": only without a loop so far, see store_url_pg),
  * creating it, and applies every migration this binary knows that it lacks
  * (in order, one transaction each). Refuses a database whose schema version
  * is newer ("database schema version N is newer than this mesd (M); upgrade
@@ -84,6 +86,10 @@ int store_set_err(store_err *err, int code, const char *fmt, ...) __attribute__(
  * submitted with store_submit; results come back on that loop. With loop ==
  * NULL (command-line use) only store_exec_sync writes. NULL on error. */
 store *store_open(const char *url, uv_loop_t *loop, store_err *err);
+/* Whether url names PostgreSQL (postgres://… or postgresql://…). So far a
+ * PostgreSQL store opens only without a loop (mesd migrate, mesd token);
+ * with one it is STORE_EURL. */
+bool store_url_pg(const char *url);
 
 /* Drains the write queue (every queued job still runs and its callback is
  * called), stops the writer, closes the connections. With a loop, the store's

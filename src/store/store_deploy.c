@@ -261,7 +261,7 @@ static int write_process_children(store_tx *tx, const store_process_in *in, stor
     return STORE_OK;
 }
 
-int store_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {
+int sq_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {
     store_deploy_result r = {0};
     if (check_process(in, err)) return err->code;
     unsigned char dg[32];
@@ -455,7 +455,7 @@ static int sync_links(store_tx *tx, const store_product_in *in, int *events, sto
     return rc;
 }
 
-int store_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err) {
+int sq_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err) {
     store_deploy_result r = {0};
     if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a product needs an id and a name");
     if (in->kind != STORE_KIND_PRODUCT && in->kind != STORE_KIND_SUBASSEMBLY)
@@ -494,7 +494,7 @@ int store_tx_deploy_product(store_tx *tx, const store_product_in *in, store_depl
 
 /* ---- stations ---- */
 
-int store_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err) {
+int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err) {
     store_deploy_result r = {0};
     if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a station needs an id and a name");
     for (size_t i = 0; i < in->nprocesses; i++)

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include "store.h"
+#include "store_backend.h"
 
 typedef struct store_migration {
     int version;
@@ -54,6 +55,7 @@ typedef struct store_job {
 
 struct store_tx {
     store *s;
+    struct pg_tx *pg;          /* PostgreSQL: the writer's transaction (db and cache are NULL) */
     sqlite3 *db;
     stmt_cache *cache;
     int64_t now;
@@ -61,7 +63,12 @@ struct store_tx {
     bool appended;
 };
 
+/* The backend's own state: SQLite's is below (moving it into a struct of
+ * its own is left to the port, so this change leaves SQLite's code as it
+ * was); PostgreSQL's hangs off pg. */
 struct store {
+    const store_backend *be;
+    struct store_pg *pg;
     char *path;
     sqlite3 *rdb, *wdb;
     stmt_cache rcache, wcache;
@@ -164,7 +171,7 @@ int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
  * bytes + size_t length, f store_filter) must pend in the current pass;
  * records it as wanted and sets err when so. */
 bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt, ...);
-/* The first line of every read function the loop calls. */
+/* The first line of every read function the loop calls (store_dispatch.c). */
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \
         if ((s)->reads && store_reads_gate((s), (err), __func__, __VA_ARGS__)) return STORE_PENDING; \

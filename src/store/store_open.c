@@ -1,7 +1,8 @@
 /*
  * store_open.c: opening a SQLite database (the --db URL, both connections
  * and their pragmas), applying the embedded migrations, and closing. The
- * writer thread itself is store_writer.c.
+ * writer thread itself is store_writer.c; a postgres:// URL goes to
+ * store_pg_open.c.
  *
  * Must never: open a database whose schema is newer than this binary, or
  * leave a half-applied migration (each runs in one transaction).
@@ -14,7 +15,7 @@ int store_schema_version_known(void) {
     return store_migrations[store_migrations_count - 1].version;
 }
 
-int store_schema_version(store *s) { return s->version; }
+int sq_schema_version(store *s) { return s->version; }
 
 /* "sqlite:PATH" -> PATH (malloc'd). */
 static char *parse_url(const char *url, store_err *err) {
@@ -32,11 +33,7 @@ static char *parse_url(const char *url, store_err *err) {
         if (!path) abort();
         return path;
     }
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-        store_set_err(err, STORE_EURL, "--db %s: PostgreSQL is not supported by this mesd yet", url);
-        return NULL;
-    }
-    store_set_err(err, STORE_EURL, "--db %s: expected sqlite:PATH", url);
+    store_set_err(err, STORE_EURL, "--db %s: expected sqlite:PATH or postgres://…", url);
     return NULL;
 }
 
@@ -149,6 +146,7 @@ store *store_open(const char *url, uv_loop_t *loop, store_err *err) {
     if (!err) err = &local;
     err->code = STORE_OK;
     err->message[0] = 0;
+    if (store_url_pg(url)) return store_pg_open(url, loop, err);
     if (!sqlite3_threadsafe()) {
         store_set_err(err, STORE_EIO, "this SQLite library is built without thread support");
         return NULL;
@@ -157,6 +155,7 @@ store *store_open(const char *url, uv_loop_t *loop, store_err *err) {
     if (!path) return NULL;
     store *s = calloc(1, sizeof *s);
     if (!s) abort();
+    s->be = &store_sqlite_backend;
     s->path = path;
     s->wdb = open_conn(path, true, err);
     if (!s->wdb) goto fail;
@@ -199,7 +198,7 @@ static void free_store(store *s) {
 
 static void on_async_closed(uv_handle_t *h) { free_store(h->data); }
 
-void store_close(store *s) {
+void sq_close(store *s) {
     if (!s) return;
     if (s->has_writer) {
         store_writer_stop(s);   /* runs what is queued and delivers every callback */

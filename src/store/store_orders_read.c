@@ -27,16 +27,14 @@ static void row_station(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
     o->updated_at = col_i64(st, f + 2);
 }
 
-int store_orders_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
-                      store_order **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "fii", where, limit, offset);
+int sq_orders_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                   store_order **out, size_t *n, store_err *err) {
     /* ids grow with creation: id order is creation order, and the key's index */
     return store_read_list(s, "SELECT " STORE_ORDER_COLS("t0") " FROM operation_orders t0", STORE_E_OPERATION_ORDER,
                            where, "t0.id", limit, offset, a, sizeof **out, row_order, (void **)out, n, err);
 }
 
-int store_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err) {
-    STORE_READ_GATE(s, err, "I", ids, n);
+int sq_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err) {
     return store_read_children(s,
                                "SELECT j.key, " STORE_ORDER_COLS("t") " FROM json_each(?) j"
                                " JOIN operation_orders t ON t.id = j.value ORDER BY j.key",
@@ -44,9 +42,8 @@ int store_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, st
                                &out->count, &out->first, err);
 }
 
-int store_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_arena *a, store_orders *out,
-                             store_err *err) {
-    STORE_READ_GATE(s, err, "I", parent_ids, n);
+int sq_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_arena *a, store_orders *out,
+                          store_err *err) {
     return store_read_children(s,
                                "SELECT j.key, " STORE_ORDER_COLS("t") " FROM json_each(?) j"
                                " JOIN operation_orders t ON t.parent_id = j.value ORDER BY j.key, t.id",
@@ -54,9 +51,8 @@ int store_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_
                                (void **)&out->items, &out->count, &out->first, err);
 }
 
-int store_work_orders(store *s, const char *station_id, const store_order_status *statuses, size_t nstatuses,
-                      gql_arena *a, store_order **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "sB", station_id, (const void *)statuses, nstatuses * sizeof *statuses);
+int sq_work_orders(store *s, const char *station_id, const store_order_status *statuses, size_t nstatuses,
+                   gql_arena *a, store_order **out, size_t *n, store_err *err) {
     static const store_order_status queue[] = {STORE_ORDER_READY, STORE_ORDER_IN_PROGRESS};
     if (!statuses) statuses = queue, nstatuses = 2;
     const char *names[STORE_ORDER_CANCELED + 1];
@@ -85,15 +81,13 @@ int store_work_orders(store *s, const char *station_id, const store_order_status
     return store_read_rows(s, st, 0, a, sizeof **out, row_order, (void **)out, n, err);
 }
 
-int store_operators_list(store *s, gql_arena *a, store_operator **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_operators_list(store *s, gql_arena *a, store_operator **out, size_t *n, store_err *err) {
     return store_read_list(s, "SELECT t0.id, t0.name FROM operators t0", STORE_E_OPERATOR, NULL, "t0.id", -1, 0, a,
                            sizeof **out, row_operator, (void **)out, n, err);
 }
 
-int store_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_operators *out,
-                           store_err *err) {
-    STORE_READ_GATE(s, err, "I", ids, n);
+int sq_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_operators *out,
+                        store_err *err) {
     return store_read_children(s,
                                "SELECT j.key, t.id, t.name FROM json_each(?) j"
                                " JOIN operators t ON t.id = j.value ORDER BY j.key",
@@ -101,9 +95,8 @@ int store_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a,
                                (void **)&out->items, &out->count, &out->first, err);
 }
 
-int store_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_stations *out,
-                          store_err *err) {
-    STORE_READ_GATE(s, err, "S", ids, n);
+int sq_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_stations *out,
+                       store_err *err) {
     return store_read_children(s,
                                "SELECT j.key, t.id, t.name, t.updated_at FROM json_each(?) j"
                                " JOIN stations t ON t.id = j.value ORDER BY j.key",

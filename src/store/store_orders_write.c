@@ -75,7 +75,7 @@ static int one_row(store_tx *tx, sqlite3_stmt *st, gql_arena *a, size_t size, ro
 
 static void row_operation(sqlite3_stmt *st, gql_arena *a, void *item) { read_operation(st, 0, a, item); }
 
-int store_tx_operation_get(store_tx *tx, const char *id, gql_arena *a, store_operation **out, store_err *err) {
+int sq_tx_operation_get(store_tx *tx, const char *id, gql_arena *a, store_operation **out, store_err *err) {
     sqlite3_stmt *st = prep(tx, "SELECT " STORE_OP_COLS("o") " FROM operations o WHERE o.id = ?", err);
     if (!st) return err->code;
     bind_text(st, 1, id);
@@ -90,8 +90,8 @@ static void row_attr(sqlite3_stmt *st, gql_arena *a, void *item) {
     o->part_number = col_text(st, 3, a);
 }
 
-int store_tx_process_attrs(store_tx *tx, const char *op_id, gql_arena *a, store_attribute **out, size_t *n,
-                           store_err *err) {
+int sq_tx_process_attrs(store_tx *tx, const char *op_id, gql_arena *a, store_attribute **out, size_t *n,
+                        store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT operation_id, id, name, part_number FROM consumed_serial_attrs"
                             " WHERE operation_id = ? ORDER BY position",
@@ -109,8 +109,8 @@ static void row_component(sqlite3_stmt *st, gql_arena *a, void *item) {
     o->kind = kind_of((const char *)sqlite3_column_text(st, 3));
 }
 
-int store_tx_components(store_tx *tx, const char *op_id, gql_arena *a, store_component **out, size_t *n,
-                        store_err *err) {
+int sq_tx_components(store_tx *tx, const char *op_id, gql_arena *a, store_component **out, size_t *n,
+                     store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT so.sub_id, so.sub_group, so.optional, o.kind FROM sub_operations so"
                             " JOIN operations o ON o.id = so.sub_id"
@@ -121,8 +121,8 @@ int store_tx_components(store_tx *tx, const char *op_id, gql_arena *a, store_com
     return rows(tx, st, a, sizeof **out, row_component, (void **)out, n, "reading components", err);
 }
 
-int store_tx_station_can(store_tx *tx, const char *station_id, const char *op_id, bool *station_found, bool *can,
-                         store_err *err) {
+int sq_tx_station_can(store_tx *tx, const char *station_id, const char *op_id, bool *station_found, bool *can,
+                      store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT EXISTS (SELECT 1 FROM stations WHERE id = ?1),"
                             " EXISTS (SELECT 1 FROM station_processes WHERE station_id = ?1 AND operation_id = ?2)",
@@ -145,15 +145,15 @@ int store_tx_station_can(store_tx *tx, const char *station_id, const char *op_id
 
 static void row_order(sqlite3_stmt *st, gql_arena *a, void *item) { read_order(st, 0, a, item); }
 
-int store_tx_order_get(store_tx *tx, int64_t id, gql_arena *a, store_order **out, store_err *err) {
+int sq_tx_order_get(store_tx *tx, int64_t id, gql_arena *a, store_order **out, store_err *err) {
     sqlite3_stmt *st = prep(tx, "SELECT " ORDER_COLS " FROM operation_orders WHERE id = ?", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, id);
     return one_row(tx, st, a, sizeof **out, row_order, (void **)out, "reading an order", err);
 }
 
-int store_tx_order_find_root(store_tx *tx, const char *external_order_id, const char *operation_id,
-                             int64_t order_index, gql_arena *a, store_order **out, store_err *err) {
+int sq_tx_order_find_root(store_tx *tx, const char *external_order_id, const char *operation_id,
+                          int64_t order_index, gql_arena *a, store_order **out, store_err *err) {
     /* the expression of the unique index operation_orders_key, so it is used */
     sqlite3_stmt *st = prep(tx,
                             "SELECT " ORDER_COLS " FROM operation_orders WHERE parent_id IS NULL"
@@ -167,7 +167,7 @@ int store_tx_order_find_root(store_tx *tx, const char *external_order_id, const 
     return one_row(tx, st, a, sizeof **out, row_order, (void **)out, "finding an order", err);
 }
 
-int store_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, store_err *err) {
+int sq_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO operation_orders (external_order_id, operation_id, order_index, status,"
                             " reserved_serial_number, secondary_external_order_id, parent_id, created_at,"
@@ -191,8 +191,8 @@ int store_tx_order_insert(store_tx *tx, const store_order *in, int64_t *id_out, 
     return in->status == STORE_ORDER_CREATED ? STORE_OK : store_wo_event_of(tx, *id_out, err);
 }
 
-int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store_order **out, size_t *n,
-                            store_err *err) {
+int sq_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store_order **out, size_t *n,
+                         store_err *err) {
     sqlite3_stmt *st = prep(tx, "SELECT " ORDER_COLS " FROM operation_orders WHERE parent_id = ? ORDER BY id", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, parent_id);
@@ -207,8 +207,8 @@ int store_tx_order_children(store_tx *tx, int64_t parent_id, gql_arena *a, store
     "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
     " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id) "
 
-int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_external_order_id,
-                             const char *reserved_serial_number, store_err *err) {
+int sq_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_external_order_id,
+                          const char *reserved_serial_number, store_err *err) {
     /* the restored work orders' events, read before the update changes
      * what "canceled" selects */
     sqlite3_stmt *st = prep(tx,
@@ -236,8 +236,8 @@ int store_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondar
     return done(tx, st, "updating an order", err);
 }
 
-int store_tx_order_set_optionals(store_tx *tx, int64_t root_id, const char *const *op_ids, size_t n,
-                                 store_err *err) {
+int sq_tx_order_set_optionals(store_tx *tx, int64_t root_id, const char *const *op_ids, size_t n,
+                              store_err *err) {
     sqlite3_stmt *st = prep(tx, "DELETE FROM order_selected_optionals WHERE order_id = ?", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, root_id);
@@ -260,8 +260,8 @@ int store_tx_order_set_optionals(store_tx *tx, int64_t root_id, const char *cons
 
 static void row_text(sqlite3_stmt *st, gql_arena *a, void *item) { *(const char **)item = col_text(st, 0, a); }
 
-int store_tx_order_optionals(store_tx *tx, int64_t order_id, gql_arena *a, const char ***out, size_t *n,
-                             store_err *err) {
+int sq_tx_order_optionals(store_tx *tx, int64_t order_id, gql_arena *a, const char ***out, size_t *n,
+                          store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "WITH RECURSIVE up(id, parent) AS ("
                             " SELECT id, parent_id FROM operation_orders WHERE id = ? UNION ALL"
@@ -274,8 +274,8 @@ int store_tx_order_optionals(store_tx *tx, int64_t order_id, gql_arena *a, const
     return rows(tx, st, a, sizeof **out, row_text, (void **)out, n, "reading selected optionals", err);
 }
 
-int store_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const char ***out, size_t *n,
-                            store_err *err) {
+int sq_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const char ***out, size_t *n,
+                         store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "WITH RECURSIVE tree(k, op, path) AS (SELECT 0, ?, ''" " UNION ALL" STORE_TREE_STEP ")"
                             " SELECT DISTINCT so.sub_id FROM tree t JOIN sub_operations so"
@@ -306,8 +306,8 @@ static void bind_cancel(store_tx *tx, sqlite3_stmt *st, const char *external_ord
     sqlite3_bind_int64(st, 4, tx->now);
 }
 
-int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
-                           int64_t *count, store_err *err) {
+int sq_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
+                        int64_t *count, store_err *err) {
     /* the canceled work orders' events first: after the update the roots
      * are no longer unstarted and the tree selects nothing */
     sqlite3_stmt *st = prep(tx,
@@ -329,8 +329,8 @@ int store_tx_orders_cancel(store_tx *tx, const char *external_order_id, const ch
     return STORE_OK;
 }
 
-int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, bool with_ancestors,
-                         store_err *err) {
+int sq_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id, bool with_ancestors,
+                      store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "UPDATE operation_orders SET status = 'IN_PROGRESS', station_id = ?2, operator_id = ?3,"
                             " started_at = ifnull(started_at, ?4), updated_at = ?4 WHERE id = ?1",
@@ -359,8 +359,8 @@ int store_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64
     return done(tx, st, "starting an order's ancestors", err);
 }
 
-int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id,
-                            store_err *err) {
+int sq_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, int64_t operator_id,
+                         store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "UPDATE operation_orders SET status = 'COMPLETED', station_id = ifnull(?2, station_id),"
                             " operator_id = ifnull(?3, operator_id), started_at = ifnull(started_at, ?4),"
@@ -375,7 +375,7 @@ int store_tx_order_complete(store_tx *tx, int64_t id, const char *station_id, in
     return store_wo_event_of(tx, id, err);   /* none for a parent product or subassembly */
 }
 
-int store_tx_operator_find_or_create(store_tx *tx, const char *name, int64_t *id, store_err *err) {
+int sq_tx_operator_find_or_create(store_tx *tx, const char *name, int64_t *id, store_err *err) {
     /* DO UPDATE (a no-op) rather than DO NOTHING: RETURNING then gives the
      * existing row too, in one statement */
     sqlite3_stmt *st = prep(tx,
@@ -391,8 +391,8 @@ int store_tx_operator_find_or_create(store_tx *tx, const char *name, int64_t *id
     return rc == SQLITE_ROW ? STORE_OK : store_sqlite_err(err, tx->db, rc, "writing an operator");
 }
 
-int store_tx_names(store_tx *tx, const char *station_id, int64_t operator_id, gql_arena *a,
-                   const char **station_name, const char **operator_name, store_err *err) {
+int sq_tx_names(store_tx *tx, const char *station_id, int64_t operator_id, gql_arena *a,
+                const char **station_name, const char **operator_name, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT (SELECT name FROM stations WHERE id = ?), (SELECT name FROM operators WHERE id = ?)",
                             err);
@@ -417,7 +417,7 @@ static int insert_unless_taken(store_tx *tx, sqlite3_stmt *st, bool *taken, cons
     return STORE_OK;
 }
 
-int store_tx_serial_consume(store_tx *tx, const store_serial_in *in, bool *taken, store_err *err) {
+int sq_tx_serial_consume(store_tx *tx, const store_serial_in *in, bool *taken, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO consumed_serials (order_id, attribute_id, part_number, value, at,"
                             " attribute_name, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -434,8 +434,8 @@ int store_tx_serial_consume(store_tx *tx, const store_serial_in *in, bool *taken
     return insert_unless_taken(tx, st, taken, "capturing a serial", err);
 }
 
-int store_tx_serial_produce(store_tx *tx, int64_t order_id, const char *key, const char *value, bool *taken,
-                            store_err *err) {
+int sq_tx_serial_produce(store_tx *tx, int64_t order_id, const char *key, const char *value, bool *taken,
+                         store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO produced_serials (order_id, part_number, value, at) VALUES (?, ?, ?, ?)"
                             " ON CONFLICT (part_number, value) DO NOTHING",
@@ -466,8 +466,8 @@ static void row_captured(sqlite3_stmt *st, gql_arena *a, void *item) {
 #define SUMMARY_END_JOINS                                                                                    \
     " LEFT JOIN stations s ON s.id = o.station_id LEFT JOIN operators op ON op.id = o.operator_id"
 
-int store_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a, store_order_summary *out,
-                           store_err *err) {
+int sq_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a, store_order_summary *out,
+                        store_err *err) {
     memset(out, 0, sizeof *out);
     /* the first start, and the last completed process (latest completion,
      * then latest id) with its produced serial, station and operator. A
@@ -515,7 +515,7 @@ int store_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena 
 
 /* ---- notes ---- */
 
-int store_tx_note_type(store_tx *tx, const char *name, int64_t *id, store_err *err) {
+int sq_tx_note_type(store_tx *tx, const char *name, int64_t *id, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO note_types (name) VALUES (?)"
                             " ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
@@ -528,7 +528,7 @@ int store_tx_note_type(store_tx *tx, const char *name, int64_t *id, store_err *e
     return rc == SQLITE_ROW ? STORE_OK : store_sqlite_err(err, tx->db, rc, "writing a note type");
 }
 
-int store_tx_note_insert(store_tx *tx, const store_note_in *in, store_err *err) {
+int sq_tx_note_insert(store_tx *tx, const store_note_in *in, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO notes (id, external_id, order_id, type_id, text, metadata, images,"
                             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

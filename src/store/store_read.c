@@ -192,24 +192,21 @@ fail:
     return err->code;
 }
 
-int store_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
-                          store_operation **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "fii", where, limit, offset);
+int sq_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                       store_operation **out, size_t *n, store_err *err) {
     return list(s, "SELECT " STORE_OP_COLS("t0") " FROM operations t0", STORE_E_OPERATION, where, "t0.id", limit,
                 offset, a, sizeof **out, row_operation, (void **)out, n, err);
 }
 
-int store_sub_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
-                              store_sub_operation **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "fii", where, limit, offset);
+int sq_sub_operations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                           store_sub_operation **out, size_t *n, store_err *err) {
     return list(s, "SELECT " STORE_SUB_COLS("t0") " FROM sub_operations t0", STORE_E_SUB_OPERATION, where,
                 "t0.parent_id, t0.position, t0.sub_id", limit, offset, a, sizeof **out, row_sub_operation,
                 (void **)out, n, err);
 }
 
-int store_stations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
-                        store_station **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "fii", where, limit, offset);
+int sq_stations_list(store *s, const store_filter *where, int64_t limit, int64_t offset, gql_arena *a,
+                     store_station **out, size_t *n, store_err *err) {
     return list(s, "SELECT t0.id, t0.name, t0.updated_at FROM stations t0", STORE_E_STATION, where, "t0.id",
                 limit, offset, a, sizeof **out, row_station, (void **)out, n, err);
 }
@@ -226,23 +223,20 @@ static int get_one(store *s, const char *sql, const char *id, gql_arena *a, size
     return STORE_OK;
 }
 
-int store_operation_get(store *s, const char *id, gql_arena *a, store_operation **out, store_err *err) {
-    STORE_READ_GATE(s, err, "s", id);
+int sq_operation_get(store *s, const char *id, gql_arena *a, store_operation **out, store_err *err) {
     return get_one(s, "SELECT " STORE_OP_COLS("t") " FROM operations t WHERE t.id = ?", id, a, sizeof **out,
                    row_operation, (void **)out, err);
 }
 
-int store_station_get(store *s, const char *id, gql_arena *a, store_station **out, store_err *err) {
-    STORE_READ_GATE(s, err, "s", id);
+int sq_station_get(store *s, const char *id, gql_arena *a, store_station **out, store_err *err) {
     return get_one(s, "SELECT id, name, updated_at FROM stations WHERE id = ?", id, a, sizeof **out, row_station,
                    (void **)out, err);
 }
 
 /* ---- children of many parents ---- */
 
-int store_operations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_operations *out,
-                            store_err *err) {
-    STORE_READ_GATE(s, err, "S", ids, n);
+int sq_operations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a, store_operations *out,
+                         store_err *err) {
     return children(s,
                     "SELECT j.key, " STORE_OP_COLS("t") " FROM json_each(?) j JOIN operations t ON t.id = j.value"
                     " ORDER BY j.key",
@@ -250,9 +244,8 @@ int store_operations_by_ids(store *s, const char *const *ids, size_t n, gql_aren
                     &out->count, &out->first, err);
 }
 
-int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
-                            store_err *err) {
-    STORE_READ_GATE(s, err, "S", op_ids, n);
+int sq_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
+                         store_err *err) {
     return children_by_position(s,
                                 "SELECT j.key, c.position, c.operation_id, c.id, c.name, c.part_number"
                                 " FROM json_each(?) j JOIN consumed_serial_attrs c ON c.operation_id = j.value",
@@ -262,9 +255,8 @@ int store_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_a
 
 /* The tree walk (STORE_TREE_STEP): an attribute reached twice counts once,
  * at its first place. */
-int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
-                        store_err *err) {
-    STORE_READ_GATE(s, err, "S", op_ids, n);
+int sq_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_attributes *out,
+                     store_err *err) {
     return children(s,
                     "WITH RECURSIVE tree(k, op, path) AS ("
                     " SELECT j.key, j.value, '' FROM json_each(?) j"
@@ -279,8 +271,7 @@ int store_tree_attrs_of(store *s, const char *const *op_ids, size_t n, gql_arena
 
 /* The same tree walk as store_tree_attrs_of: the process with the greatest
  * path is the last in routing order (a subtree's paths extend its root's). */
-int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err) {
-    STORE_READ_GATE(s, err, "S", op_ids, n);
+int sq_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, bool *out, store_err *err) {
     memset(out, 0, n * sizeof *out);
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "WITH RECURSIVE tree(k, op, path) AS ("
@@ -300,9 +291,8 @@ int store_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n,
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, s->rdb, rc, "reading produced serials");
 }
 
-int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
-                            store_sub_operations *out, store_err *err) {
-    STORE_READ_GATE(s, err, "Sb", parent_ids, n, with_archived);
+int sq_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
+                         store_sub_operations *out, store_err *err) {
     const char *sql = with_archived
                           ? "SELECT j.key, " STORE_SUB_COLS("t") " FROM json_each(?) j"
                             " JOIN sub_operations t ON t.parent_id = j.value ORDER BY j.key, t.position, t.sub_id"
@@ -313,8 +303,7 @@ int store_sub_operations_of(store *s, const char *const *parent_ids, size_t n, b
                     (void **)&out->items, &out->count, &out->first, err);
 }
 
-int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err) {
-    STORE_READ_GATE(s, err, "S", op_ids, n);
+int sq_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err) {
     return children_by_position(s,
                     "SELECT j.key, t.position, t.key, t.operation_id, t.id, t.name, t.instruction_text"
                     " FROM json_each(?) j JOIN steps t ON t.operation_id = j.value",
@@ -322,9 +311,8 @@ int store_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, 
                     &out->count, &out->first, err);
 }
 
-int store_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a, store_actions *out,
-                     store_err *err) {
-    STORE_READ_GATE(s, err, "I", step_keys, n);
+int sq_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a, store_actions *out,
+                  store_err *err) {
     return children_by_position(s,
                     "SELECT j.key, t.position, t.step_key, t.id, t.description FROM json_each(?) j"
                     " JOIN actions t ON t.step_key = j.value",
@@ -332,9 +320,8 @@ int store_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a,
                     &out->count, &out->first, err);
 }
 
-int store_station_processes_of(store *s, const char *const *station_ids, size_t n, gql_arena *a,
-                               store_operations *out, store_err *err) {
-    STORE_READ_GATE(s, err, "S", station_ids, n);
+int sq_station_processes_of(store *s, const char *const *station_ids, size_t n, gql_arena *a,
+                            store_operations *out, store_err *err) {
     return children_by_position(s,
                     "SELECT j.key, sp.position, " STORE_OP_COLS("t") " FROM json_each(?) j"
                     " JOIN station_processes sp ON sp.station_id = j.value"
@@ -344,8 +331,8 @@ int store_station_processes_of(store *s, const char *const *station_ids, size_t 
 }
 
 /* ---- snapshots ---- */
-int store_snapshot_begin(store *s, store_err *err) { return store_exec(s->rdb, "BEGIN", err); }
-void store_snapshot_end(store *s) { store_exec(s->rdb, "COMMIT", NULL); }
+int sq_snapshot_begin(store *s, store_err *err) { return store_exec(s->rdb, "BEGIN", err); }
+void sq_snapshot_end(store *s) { store_exec(s->rdb, "COMMIT", NULL); }
 
 /* ---- streams ---- */
 static void row_op_event(sqlite3_stmt *st, int f, gql_arena *a, void *item) {
@@ -378,9 +365,8 @@ static void row_work_order_event(sqlite3_stmt *st, int f, gql_arena *a, void *it
     e->status = col_text(st, f + 3, a);
 }
 
-int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
-                      gql_arena *a, store_event **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "iiif", (int64_t)stream, after_seq, limit, where);
+int sq_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
+                   gql_arena *a, store_event **out, size_t *n, store_err *err) {
     static const char *const head[STORE_STREAM_COUNT] = {
         "SELECT e.seq, e.at, " STORE_OP_COLS("t0") " FROM operation_events e"
         " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > ?",

@@ -1,54 +1,22 @@
 /*
  * store_tokens.c: API tokens. A token is "mesd_<id>_<secret>": the id is
  * public (listed, revoked by), the secret is 43 letters and digits drawn
- * uniformly from RAND_bytes (256 bits) and stored only as its SHA-256.
+ * uniformly from RAND_bytes (256 bits) and stored only as its SHA-256
+ * (drawn and checked in store_token_secret.c, shared with PostgreSQL).
  *
  * Must never: store or log a secret, compare hashes in variable time, or
  * accept a revoked token.
  */
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <string.h>
 #include "store_internal.h"
+#include "store_token_secret.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/* n uniform letters/digits: rejection sampling keeps the 62 symbols equally likely. */
-static int random_chars(char *out, size_t n) {
-    unsigned char buf[64];
-    size_t have = 0, used = sizeof buf;
-    while (have < n) {
-        if (used == sizeof buf) {
-            if (RAND_bytes(buf, sizeof buf) != 1) return -1;
-            used = 0;
-        }
-        unsigned char b = buf[used++];
-        if (b >= 248) continue;   /* 248 = 4 * 62 */
-        out[have++] = alphabet[b % 62];
-    }
-    out[n] = 0;
-    return 0;
-}
-
-static void sha256(const char *s, size_t n, unsigned char out[32]) {
-    unsigned int len = 32;
-    EVP_Digest(s, n, out, &len, EVP_sha256(), NULL);
-}
-
-static bool valid_role(const char *r) {
-    return r && (strcmp(r, "admin") == 0 || strcmp(r, "erp") == 0 || strcmp(r, "operator") == 0);
-}
-
-int store_tx_token_create(store_tx *tx, const char *role, const char *name, const char *station_id,
-                          char token_out[STORE_TOKEN_MAX], char id_out[STORE_TOKEN_ID_LEN + 1], store_err *err) {
-    if (!valid_role(role))
-        return store_set_err(err, STORE_EINPUT, "role must be admin, erp or operator, not \"%s\"", role ? role : "");
+int sq_tx_token_create(store_tx *tx, const char *role, const char *name, const char *station_id,
+                       char token_out[STORE_TOKEN_MAX], char id_out[STORE_TOKEN_ID_LEN + 1], store_err *err) {
     char id[STORE_TOKEN_ID_LEN + 1], secret[STORE_TOKEN_SECRET_LEN + 1];
-    if (random_chars(id, STORE_TOKEN_ID_LEN) || random_chars(secret, STORE_TOKEN_SECRET_LEN))
-        return store_set_err(err, STORE_EIO, "the random number generator failed");
-    unsigned char hash[32];
-    sha256(secret, STORE_TOKEN_SECRET_LEN, hash);
+    unsigned char hash[STORE_TOKEN_HASH_LEN];
+    if (store_token_new(role, id, secret, hash, err)) return err->code;
     sqlite3_stmt *st = stmt_get(tx->cache,
                                 "INSERT INTO tokens (id, role, name, station_id, secret_hash, created_at)"
                                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -67,13 +35,11 @@ int store_tx_token_create(store_tx *tx, const char *role, const char *name, cons
         OPENSSL_cleanse(secret, sizeof secret);
         return store_sqlite_err(err, tx->db, rc, "creating a token");
     }
-    snprintf(token_out, STORE_TOKEN_MAX, "mesd_%s_%s", id, secret);
-    memcpy(id_out, id, sizeof id);
-    OPENSSL_cleanse(secret, sizeof secret);
+    store_token_hand_out(id, secret, token_out, id_out);
     return STORE_OK;
 }
 
-int store_tx_token_revoke(store_tx *tx, const char *id, store_err *err) {
+int sq_tx_token_revoke(store_tx *tx, const char *id, store_err *err) {
     sqlite3_stmt *st = stmt_get(tx->cache, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                                 err);
     if (!st) return err->code;
@@ -102,37 +68,27 @@ static void read_token(sqlite3_stmt *st, gql_arena *a, store_token *t) {
     t->revoked_at = col_i64(st, 5);
 }
 
-bool store_token_verify(store *s, const char *token, gql_arena *a, store_token *out) {
-    if (!token || strncmp(token, "mesd_", 5) != 0) return false;
-    const char *id = token + 5, *us = strchr(id, '_');
-    if (!us || us - id != STORE_TOKEN_ID_LEN) return false;
-    const char *secret = us + 1;
-    size_t slen = strlen(secret);
-    if (slen != STORE_TOKEN_SECRET_LEN) return false;
-    char idbuf[STORE_TOKEN_ID_LEN + 1];
-    memcpy(idbuf, id, STORE_TOKEN_ID_LEN);
-    idbuf[STORE_TOKEN_ID_LEN] = 0;
+bool sq_token_verify(store *s, const char *token, gql_arena *a, store_token *out) {
+    char id[STORE_TOKEN_ID_LEN + 1];
+    unsigned char hash[STORE_TOKEN_HASH_LEN];
+    if (!store_token_parse(token, id, hash)) return false;
     store_err err;
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT id, role, name, station_id, created_at, revoked_at, secret_hash"
                                 " FROM tokens WHERE id = ?",
                                 &err);
     if (!st) return false;
-    bind_text(st, 1, idbuf);
+    bind_text(st, 1, id);
     bool ok = false;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 5) == SQLITE_NULL &&
-        sqlite3_column_bytes(st, 6) == 32) {
-        unsigned char hash[32];
-        sha256(secret, slen, hash);
-        ok = CRYPTO_memcmp(hash, sqlite3_column_blob(st, 6), 32) == 0;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 5) == SQLITE_NULL) {
+        ok = store_token_hash_matches(hash, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6));
         if (ok && out) read_token(st, a, out);
     }
     stmt_put(&s->rcache, st);
     return ok;
 }
 
-int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, store_err *err) {
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT id, role, name, station_id, created_at, revoked_at FROM tokens"
                                 " ORDER BY created_at, id",
@@ -152,8 +108,7 @@ int store_tokens_list(store *s, gql_arena *a, store_token **out, size_t *n, stor
     return STORE_OK;
 }
 
-int store_tokens_empty(store *s, bool *empty, store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_tokens_empty(store *s, bool *empty, store_err *err) {
     sqlite3_stmt *st = stmt_get(&s->rcache, "SELECT EXISTS (SELECT 1 FROM tokens)", err);
     if (!st) return err->code;
     int rc = sqlite3_step(st);

@@ -33,7 +33,7 @@ static int step_done(store_tx *tx, sqlite3_stmt *st, const char *what, store_err
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, what);
 }
 
-int store_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq, store_err *err) {
+int sq_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq, store_err *err) {
     /* one statement per event: no subscription costs one index probe */
     sqlite3_stmt *st = stmt_get(tx->cache,
                                 "INSERT INTO webhook_outbox (subscription_id, seq, next_attempt_at, created_at)"
@@ -46,7 +46,7 @@ int store_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq,
     return step_done(tx, st, "filling the webhook outbox", err);
 }
 
-int store_tx_webhook_delete(store_tx *tx, const char *id, bool *found, store_err *err) {
+int sq_tx_webhook_delete(store_tx *tx, const char *id, bool *found, store_err *err) {
     /* the outbox goes with it: ON DELETE CASCADE (foreign_keys is on) */
     sqlite3_stmt *st = stmt_get(tx->cache, "DELETE FROM webhook_subscriptions WHERE id = ?", err);
     if (!st) return err->code;
@@ -56,7 +56,7 @@ int store_tx_webhook_delete(store_tx *tx, const char *id, bool *found, store_err
     return STORE_OK;
 }
 
-int store_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, store_err *err) {
+int sq_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, store_err *err) {
     if (!store_stream_name(w->stream)) return store_set_err(err, STORE_EINPUT, "no such stream");
     if (store_tx_webhook_delete(tx, w->id, replaced, err)) return err->code;
     sqlite3_stmt *st = stmt_get(tx->cache,
@@ -78,8 +78,7 @@ int store_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, s
     return step_done(tx, st, "registering a webhook subscription", err);
 }
 
-int store_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err) {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = stmt_get(&s->rcache,
@@ -147,9 +146,8 @@ static void read_due_row(sqlite3_stmt *st, gql_arena *a, store_webhook_due *d) {
     d->w.failing = col_i64(st, 11) != 0;
 }
 
-int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub **out, size_t *n,
-                       store_err *err) {
-    STORE_READ_GATE(s, err, "i", now);
+int sq_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub **out, size_t *n,
+                    store_err *err) {
     *out = NULL;
     *n = 0;
     /* only the subscription's id and URL: every due subscription is listed
@@ -185,9 +183,8 @@ int store_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_su
     return STORE_OK;
 }
 
-int store_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
-                       store_err *err) {
-    STORE_READ_GATE(s, err, "s", sub_id);
+int sq_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
+                    store_err *err) {
     *found = false;
     sqlite3_stmt *st = stmt_get(&s->rcache, DUE_COLUMNS " WHERE w.id = ?1", err);
     if (!st) return err->code;
@@ -215,7 +212,7 @@ static void bind_row(sqlite3_stmt *st, int64_t outbox_id, const char *sub_id, in
     sqlite3_bind_int64(st, 3, seq);
 }
 
-int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
+int sq_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
     sqlite3_stmt *st = stmt_get(tx->cache, "DELETE FROM webhook_outbox WHERE " OUTBOX_ROW, err);
     if (!st) return err->code;
     bind_row(st, outbox_id, sub_id, seq);
@@ -231,8 +228,8 @@ int store_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_
     return step_done(tx, st, "advancing a webhook subscription", err);
 }
 
-int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, int64_t next_at,
-                            const char *error, int64_t failing_before, store_err *err) {
+int sq_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, int64_t next_at,
+                         const char *error, int64_t failing_before, store_err *err) {
     /* the first failure starts the hour after which the subscription is failing */
     sqlite3_stmt *st = stmt_get(tx->cache,
                                 "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?4,"
@@ -257,8 +254,7 @@ int store_tx_webhook_failed(store_tx *tx, int64_t outbox_id, const char *sub_id,
     return step_done(tx, st, "marking a webhook subscription failing", err);
 }
 
-int store_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_webhooks_counts(store *s, int64_t *pending, int64_t *failing, store_err *err) {
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT (SELECT count(*) FROM webhook_outbox),"
                                 " (SELECT count(*) FROM webhook_subscriptions WHERE failing = 1)",

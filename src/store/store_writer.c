@@ -40,8 +40,7 @@ int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_
     return STORE_OK;
 }
 
-int store_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err) {
-    STORE_READ_GATE(s, err, "");
+int sq_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err) {
     return store_stream_heads_db(s->rdb, &s->rcache, head, err);
 }
 
@@ -52,15 +51,15 @@ uint64_t store_commit_count(store *s) { return atomic_load(&s->m_commits); }
 
 /* Named apart from the writer's own "job" savepoint; SQLite resolves a name
  * to the innermost savepoint that has it, so one name nests. */
-int store_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err) {
+int sq_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err) {
     memcpy(sp->head, tx->head, sizeof sp->head);
     sp->appended = tx->appended;
     return store_exec(tx->db, "SAVEPOINT w", err);
 }
 
-int store_tx_release(store_tx *tx, store_err *err) { return store_exec(tx->db, "RELEASE w", err); }
+int sq_tx_release(store_tx *tx, store_err *err) { return store_exec(tx->db, "RELEASE w", err); }
 
-int store_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err) {
+int sq_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err) {
     int rc = store_exec(tx->db, "ROLLBACK TO w", err);
     if (rc == STORE_OK) rc = store_exec(tx->db, "RELEASE w", err);
     if (rc != STORE_OK) return rc;
@@ -69,8 +68,8 @@ int store_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err) {
     return STORE_OK;
 }
 
-int store_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
-                          int64_t *seq_out, store_err *err) {
+int sq_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
+                       int64_t *seq_out, store_err *err) {
     static const char *const sql[STORE_STREAM_COUNT] = {
         NULL, NULL,
         "INSERT INTO operation_order_complete_events (ref, payload, at) VALUES (?, ?, ?) RETURNING seq",
@@ -271,7 +270,7 @@ static void enqueue(store *s, store_job *j) {
     pthread_cond_broadcast(&s->cond);
 }
 
-int store_submit(store *s, store_job_fn run, store_done_fn done, void *arg) {
+int sq_submit(store *s, store_job_fn run, store_done_fn done, void *arg) {
     if (!s->has_writer) return STORE_ECLOSED;
     store_job *j = calloc(1, sizeof *j);
     if (!j) abort();
@@ -286,7 +285,7 @@ int store_submit(store *s, store_job_fn run, store_done_fn done, void *arg) {
     return rc;
 }
 
-int store_exec_sync(store *s, store_job_fn run, void *arg, store_err *err) {
+int sq_exec_sync(store *s, store_job_fn run, void *arg, store_err *err) {
     store_err local;
     if (!err) err = &local;
     store_job j = {.run = run, .arg = arg, .sync = true};
