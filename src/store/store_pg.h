@@ -25,6 +25,33 @@ typedef struct store_pg {
     pg_writer *w;        /* started by the first store_exec_sync */
 } store_pg;
 
+/* ---- reads (store_pg_reads.c) ----
+ * Every read function of the PostgreSQL backend gets its rows here:
+ *
+ *   const PGresult *r;
+ *   if (pgs_read(s, "SELECT … WHERE id = $1", 1, params, &r, err)) return err->code;
+ *   … PQntuples(r), pg_text(r, row, col, a) …
+ *   pgs_read_release(s, r);
+ *
+ * Inside a read session (the server's loop: store_reads_begin) the result
+ * is the one an earlier pass of the session fetched for the same (sql,
+ * params); the first time, the statement is recorded as wanted and the
+ * call answers STORE_PENDING (err says so): return it at once, the pass is
+ * thrown away and run again once the statement's result is in. A function
+ * that needs two statements, the second built from the first's rows, just
+ * calls pgs_read twice: each pending costs one more pass. Outside a session
+ * (the command line; start-up before the loop serves) the statement runs at
+ * once on the store's blocking connection.
+ *
+ * sql uses $1, $2, … ; params are text (NULL entries: SQL NULL), copied if
+ * kept. A statement that fails gives its error (STORE_EIO with the server's
+ * message; a lost connection: "database unavailable: …"). Never PQclear
+ * the result: pgs_read_release it (a session's results live as long as the
+ * session). */
+int pgs_read(store *s, const char *sql, int nparams, const char *const *params, const PGresult **out,
+             store_err *err);
+void pgs_read_release(store *s, const PGresult *r);
+
 __typeof__(store_close) pgs_close;
 __typeof__(store_schema_version) pgs_schema_version;
 __typeof__(store_exec_sync) pgs_exec_sync;

@@ -71,21 +71,13 @@ int pgs_tx_token_revoke(store_tx *tx, const char *id, store_err *err) {
 
 #define TOKEN_COLS "id, role, name, station_id, created_at, revoked_at"
 
-static const char *text_or_null(const PGresult *r, int row, int col, gql_arena *a) {
-    return PQgetisnull(r, row, col) ? NULL : gql_arena_strdup(a, PQgetvalue(r, row, col));
-}
-
-static int64_t int_or_zero(const PGresult *r, int row, int col) {
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
 static void read_token(const PGresult *r, int row, gql_arena *a, store_token *t) {
-    t->id = text_or_null(r, row, 0, a);
-    t->role = text_or_null(r, row, 1, a);
-    t->name = text_or_null(r, row, 2, a);
-    t->station_id = text_or_null(r, row, 3, a);
-    t->created_at = int_or_zero(r, row, 4);
-    t->revoked_at = int_or_zero(r, row, 5);
+    t->id = pg_text(r, row, 0, a);
+    t->role = pg_text(r, row, 1, a);
+    t->name = pg_text(r, row, 2, a);
+    t->station_id = pg_text(r, row, 3, a);
+    t->created_at = pg_i64(r, row, 4);
+    t->revoked_at = pg_i64(r, row, 5);
 }
 
 bool pgs_token_verify(store *s, const char *token, gql_arena *a, store_token *out) {

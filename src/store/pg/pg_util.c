@@ -3,7 +3,9 @@
  * statements shared by the PostgreSQL files (see pg_util.h).
  */
 #include "pg_util.h"
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,4 +76,25 @@ int pg_exec_cmd(PGconn *db, const char *sql, store_err *err) {
     if (!res) return err->code;
     PQclear(res);
     return STORE_OK;
+}
+
+/* ---- a result's values and parameters ---- */
+
+const char *pg_text(const PGresult *r, int row, int col, gql_arena *a) {
+    return PQgetisnull(r, row, col) ? NULL : gql_arena_strdup(a, PQgetvalue(r, row, col));
+}
+
+int64_t pg_i64(const PGresult *r, int row, int col) {
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+bool pg_bool(const PGresult *r, int row, int col) {
+    if (PQgetisnull(r, row, col)) return false;
+    const char *v = PQgetvalue(r, row, col);
+    return v[0] == 't' || (v[0] >= '1' && v[0] <= '9');
+}
+
+const char *pg_i64_param(char buf[PG_I64_LEN], int64_t v) {
+    snprintf(buf, PG_I64_LEN, "%" PRId64, v);
+    return buf;
 }

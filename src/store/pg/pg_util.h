@@ -40,4 +40,16 @@ int pg_exec_cmd(PGconn *db, const char *sql, store_err *err);
 /* Sets err from a failed result (res may be NULL: the connection's error). */
 int pg_result_err(PGconn *db, const PGresult *res, store_err *err);
 
+/* ---- a result's values (text format) and parameters ---- */
+/* A column as a string in arena a; NULL for SQL NULL. */
+const char *pg_text(const PGresult *r, int row, int col, gql_arena *a);
+/* A column as an integer; 0 for SQL NULL. */
+int64_t pg_i64(const PGresult *r, int row, int col);
+/* A boolean column (boolean 't'/'f', or the smallint 0/1 the migrations
+ * keep SQLite's booleans as); false for SQL NULL. */
+bool pg_bool(const PGresult *r, int row, int col);
+/* v as a text parameter, in buf. */
+#define PG_I64_LEN 24
+const char *pg_i64_param(char buf[PG_I64_LEN], int64_t v);
+
 #endif
