@@ -264,6 +264,7 @@ static void server_job_done(void *arg, const store_err *err) {
 
 int pgs_submit(store *s, store_job_fn run, store_done_fn done, void *arg) {
     store_pg *p = s->pg;
+    if (!p->server_loop) return STORE_EIO;   /* the command line: store_exec_sync only */
     if (!p->w) return STORE_ECLOSED;
     server_job *j = malloc(sizeof *j);
     if (!j) abort();
