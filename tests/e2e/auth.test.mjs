@@ -13,6 +13,7 @@ async function createToken(role, extra = []) {
   const r = await runMesd(['token', 'create', '--role', role, '--db', srv.dbUrl, ...extra]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
+  await srv.tokenKnown(lines[lines.length - 1]);
   return lines[lines.length - 1];
 }
 

@@ -41,14 +41,17 @@ function databaseOf(dir) {
   return { dbUrl, fresh: true };
 }
 
+// db: a --db URL of the caller's (several instances on one PostgreSQL
+// database); fresh: whether it is new (the server then prints a token).
 export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000,
-  extra = extraArgs } = {}) {
+  extra = extraArgs, db = null, fresh: freshDb = false } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
   const dbPath = join(dir, 'mesd.db');
   // A fresh database prints an admin token on stdout; stdout and stderr are
   // separate pipes, so "listening" on stderr may be read before the token.
-  const { dbUrl, fresh } = onPostgres ? databaseOf(dir) : { dbUrl: `sqlite:${dbPath}`, fresh: !existsSync(dbPath) };
+  const { dbUrl, fresh } = db ? { dbUrl: db, fresh: freshDb }
+    : onPostgres ? databaseOf(dir) : { dbUrl: `sqlite:${dbPath}`, fresh: !existsSync(dbPath) };
   const expectToken = fresh;
   const argv = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, ...(demo ? ['--demo'] : []), ...args,
     ...extra];
@@ -114,7 +117,7 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
   const cleanup = () => {
     if (!ownDir) return;
     rmSync(dir, { recursive: true, force: true });
-    const name = onPostgres && /\/([a-z0-9_]+)(\?|$)/.exec(dbUrl)?.[1];
+    const name = onPostgres && !db && /\/([a-z0-9_]+)(\?|$)/.exec(dbUrl)?.[1];
     if (name) psql(pgUrl(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   };
   const srv = {
@@ -155,6 +158,18 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, headers: res.headers, text, json };
+    },
+    // Resolves once the server accepts a token made beside it by `mesd token
+    // create`: at once on SQLite (read on use); on PostgreSQL once its
+    // NOTIFY mesd_tokens has reached the server (tokens are kept in memory).
+    async tokenKnown(token, { timeoutMs = 5000 } = {}) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await this.post({ query: '{ __typename }' }, { token });
+        if (r.status !== 401) return;
+        if (Date.now() > until) throw new Error(`the server did not learn of token ${token.slice(0, 18)}… in ${timeoutMs} ms`);
+        await new Promise((res) => setTimeout(res, 10));
+      }
     },
     // SIGTERM and wait for the exit; resolves to { code, signal }.
     async stop({ timeoutMs = 15000 } = {}) {
