@@ -193,11 +193,12 @@ void sbuf_free(sbuf *b);
     " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
     " WHERE length(t.path) < 9 * 64"
 /* The same step in PostgreSQL's dialect (the filter's PostgreSQL dialect
- * and store_pg_read.c): lpad for printf('%08d'), widened as printf is for
- * a position of more than 8 digits. */
-#define STORE_TREE_STEP_PG                                                                                        \
-    " SELECT t.k, so.sub_id, t.path || lpad(so.position::text, greatest(8, length(so.position::text)), '0') || '.'" \
-    " FROM tree t JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"                       \
+ * and store_pg_read.c). STORE_PG_PAD8 is printf('%08d', x) for x >= 0
+ * (positions are): lpad, widened as printf is past 8 digits. */
+#define STORE_PG_PAD8(x) "lpad((" x ")::text, greatest(8, length((" x ")::text)), '0')"
+#define STORE_TREE_STEP_PG                                                                  \
+    " SELECT t.k, so.sub_id, t.path || " STORE_PG_PAD8("so.position") " || '.' FROM tree t" \
+    " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
     " WHERE length(t.path) < 9 * 64"
 
 /* ---- filters compiled to SQL ---- */
