@@ -306,7 +306,7 @@ static store_filter *cmpv(const char *field, store_cmp op, size_t n, const store
     store_filter *f = node(STORE_F_CMP, field, 0);
     f->op = op;
     store_value *vals = gql_arena_calloc(FA, (n ? n : 1) * sizeof *vals);
-    memcpy(vals, v, n * sizeof *v);
+    if (n) memcpy(vals, v, n * sizeof *v);
     f->values = vals;
     f->nvalues = n;
     return f;
