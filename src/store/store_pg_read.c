@@ -350,34 +350,34 @@ void pgs_snapshot_end(store *s) { (void)s; }
 
 /* ---- streams ---- */
 
-static void row_op_event(const PGresult *r, int row, int f, gql_arena *a, void *item) {
+/* Every stream's rows start with seq and at. */
+static store_event *event_at(const PGresult *r, int row, int f, void *item) {
     store_event *e = item;
     e->seq = pg_i64(r, row, f);
     e->at = pg_i64(r, row, f + 1);
+    return e;
+}
+
+static void row_op_event(const PGresult *r, int row, int f, gql_arena *a, void *item) {
+    store_event *e = event_at(r, row, f, item);
     e->operation = gql_arena_calloc(a, sizeof *e->operation);
     pgs_read_operation(r, row, f + 2, a, e->operation);
 }
 
 static void row_sub_event(const PGresult *r, int row, int f, gql_arena *a, void *item) {
-    store_event *e = item;
-    e->seq = pg_i64(r, row, f);
-    e->at = pg_i64(r, row, f + 1);
+    store_event *e = event_at(r, row, f, item);
     e->sub_operation = gql_arena_calloc(a, sizeof *e->sub_operation);
     row_sub_operation(r, row, f + 2, a, e->sub_operation);
 }
 
 static void row_payload_event(const PGresult *r, int row, int f, gql_arena *a, void *item) {
-    store_event *e = item;
-    e->seq = pg_i64(r, row, f);
-    e->at = pg_i64(r, row, f + 1);
+    store_event *e = event_at(r, row, f, item);
     e->ref = pg_text(r, row, f + 2, a);
     e->payload = pg_text(r, row, f + 3, a);
 }
 
 static void row_work_order_event(const PGresult *r, int row, int f, gql_arena *a, void *item) {
-    store_event *e = item;
-    e->seq = pg_i64(r, row, f);
-    e->at = pg_i64(r, row, f + 1);
+    store_event *e = event_at(r, row, f, item);
     e->order_id = pg_i64(r, row, f + 2);
     e->status = pg_text(r, row, f + 3, a);
 }
