@@ -61,4 +61,65 @@ __typeof__(store_token_verify) pgs_token_verify;
 __typeof__(store_tokens_list) pgs_tokens_list;
 __typeof__(store_tokens_empty) pgs_tokens_empty;
 
+/* ---- order and shop-floor writes (store_pg_orders_write.c,
+ * store_pg_work_order_events.c, store_pg_sqlite_err.c) ---- */
+__typeof__(store_tx_operation_get) pgs_tx_operation_get;
+__typeof__(store_tx_process_attrs) pgs_tx_process_attrs;
+__typeof__(store_tx_components) pgs_tx_components;
+__typeof__(store_tx_station_can) pgs_tx_station_can;
+__typeof__(store_tx_order_get) pgs_tx_order_get;
+__typeof__(store_tx_order_find_root) pgs_tx_order_find_root;
+__typeof__(store_tx_order_insert) pgs_tx_order_insert;
+__typeof__(store_tx_order_children) pgs_tx_order_children;
+__typeof__(store_tx_order_tree_save) pgs_tx_order_tree_save;
+__typeof__(store_tx_order_set_optionals) pgs_tx_order_set_optionals;
+__typeof__(store_tx_order_optionals) pgs_tx_order_optionals;
+__typeof__(store_tx_tree_optionals) pgs_tx_tree_optionals;
+__typeof__(store_tx_orders_cancel) pgs_tx_orders_cancel;
+__typeof__(store_tx_order_start) pgs_tx_order_start;
+__typeof__(store_tx_order_complete) pgs_tx_order_complete;
+__typeof__(store_tx_operator_find_or_create) pgs_tx_operator_find_or_create;
+__typeof__(store_tx_names) pgs_tx_names;
+__typeof__(store_tx_serial_consume) pgs_tx_serial_consume;
+__typeof__(store_tx_serial_produce) pgs_tx_serial_produce;
+__typeof__(store_tx_order_summary) pgs_tx_order_summary;
+__typeof__(store_tx_note_type) pgs_tx_note_type;
+__typeof__(store_tx_note_insert) pgs_tx_note_insert;
+/* A constraint violation pg_tx_query reported, told as SQLite's
+ * store_sqlite_err tells it: STORE_ECONFLICT, "<what>: UNIQUE constraint
+ * failed: notes.id" and the like. Any other error is left as it is. */
+int pgs_sqlite_err(store_err *err, const char *what);
+/* The ids of an order's tree (the order and its descendants), as a CTE
+ * named `tree` opening a WITH list (a comma after it continues the list). */
+#define PGS_TREE_OF(param)                                                                                   \
+    "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
+    " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
+/* The work-order stream: the body of a WITH list (after "WITH" or a CTE
+ * and a comma) appending one event per PROCESS order `o` that `where`
+ * selects, status and at being SQL expressions over o, with seqs taken
+ * from stream_heads in one UPDATE (only when there is an event): gap-free,
+ * in order id order, under the stream's row lock until commit. */
+#define PGS_WO_EVENTS(status, at, where)                                                                     \
+    " ev AS (SELECT o.id, o.operation_id, " status " AS status, row_number() OVER (ORDER BY o.id) AS n"     \
+    " FROM operation_orders o JOIN operations k ON k.id = o.operation_id WHERE k.kind = 'PROCESS' AND "     \
+    where "), h AS (UPDATE stream_heads SET head = head + (SELECT count(*) FROM ev)"                        \
+    " WHERE stream = 'work_orders' AND EXISTS (SELECT 1 FROM ev) RETURNING head)"                           \
+    " INSERT INTO work_order_events (seq, order_id, operation_id, status, at)"                              \
+    " SELECT h.head - (SELECT count(*) FROM ev) + ev.n, ev.id, ev.operation_id, ev.status, " at             \
+    " FROM ev CROSS JOIN h ORDER BY ev.n"
+/* Runs a write job's statement and reads every row into a new array (in
+ * a) of `size`-byte zeroed items with read(); *n rows (the array is never
+ * NULL). pgs_tx_row: at most one, *out NULL when none. */
+typedef void (*pgs_row_fn)(const PGresult *r, int row, gql_arena *a, void *item);
+int pgs_tx_rows(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+                gql_arena *a, size_t size, pgs_row_fn read, void **out, size_t *n, const char *what, store_err *err);
+int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+               gql_arena *a, size_t size, pgs_row_fn read, void **out, const char *what, store_err *err);
+/* Runs such a statement (name: its prepared name); what: as SQLite says it. */
+int pgs_wo_append(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+                  const char *what, store_err *err);
+/* The event of one order whose status a write just set (none for a
+ * product or subassembly order). */
+int pgs_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+
 #endif
