@@ -465,12 +465,12 @@ static int r_unknown_operation(store_tx *tx, side *d, gql_arena *a, store_err *e
 /* ---- the tables underneath ---- */
 
 static const char *const DUMPS[] = {
-    "SELECT id, parent_id, external_order_id, secondary_external_order_id, operation_id, reserved_serial_number,"
-    " order_index, status, station_id, operator_id, created_at, updated_at, started_at, completed_at"
-    " FROM operation_orders ORDER BY id",
+    ("SELECT id, parent_id, external_order_id, secondary_external_order_id, operation_id, reserved_serial_number,"
+     " order_index, status, station_id, operator_id, created_at, updated_at, started_at, completed_at"
+     " FROM operation_orders ORDER BY id"),
     "SELECT order_id, operation_id FROM order_selected_optionals ORDER BY order_id, operation_id BYTES",
-    "SELECT order_id, attribute_id, part_number, value, at, attribute_name, external_id FROM consumed_serials"
-    " ORDER BY at, part_number BYTES, value BYTES",
+    ("SELECT order_id, attribute_id, part_number, value, at, attribute_name, external_id FROM consumed_serials"
+     " ORDER BY at, part_number BYTES, value BYTES"),
     "SELECT order_id, part_number, value, at FROM produced_serials ORDER BY part_number BYTES, value BYTES",
     "SELECT id, name, created_at FROM operators ORDER BY id",
     "SELECT id, name FROM note_types ORDER BY id",
