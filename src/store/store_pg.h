@@ -62,7 +62,8 @@ __typeof__(store_tokens_list) pgs_tokens_list;
 __typeof__(store_tokens_empty) pgs_tokens_empty;
 
 /* ---- order and shop-floor writes (store_pg_orders_write.c,
- * store_pg_work_order_events.c, store_pg_sqlite_err.c) ---- */
+ * store_pg_floor_write.c, store_pg_work_order_events.c,
+ * store_pg_sqlite_err.c) ---- */
 __typeof__(store_tx_operation_get) pgs_tx_operation_get;
 __typeof__(store_tx_process_attrs) pgs_tx_process_attrs;
 __typeof__(store_tx_components) pgs_tx_components;
@@ -89,6 +90,14 @@ __typeof__(store_tx_note_insert) pgs_tx_note_insert;
  * store_sqlite_err tells it: STORE_ECONFLICT, "<what>: UNIQUE constraint
  * failed: notes.id" and the like. Any other error is left as it is. */
 int pgs_sqlite_err(store_err *err, const char *what);
+/* Runs a write job's statement and reads every row into a new array (in
+ * a) of `size`-byte zeroed items with read(); *n rows (the array is never
+ * NULL). pgs_tx_row: at most one, *out NULL when none. */
+typedef void (*pgs_row_fn)(const PGresult *r, int row, gql_arena *a, void *item);
+int pgs_tx_rows(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+                gql_arena *a, size_t size, pgs_row_fn read, void **out, size_t *n, const char *what, store_err *err);
+int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+               gql_arena *a, size_t size, pgs_row_fn read, void **out, const char *what, store_err *err);
 /* The ids of an order's tree (the order and its descendants), as a CTE
  * named `tree` opening a WITH list (a comma after it continues the list). */
 #define PGS_TREE_OF(param)                                                                                   \
@@ -107,14 +116,6 @@ int pgs_sqlite_err(store_err *err, const char *what);
     " INSERT INTO work_order_events (seq, order_id, operation_id, status, at)"                              \
     " SELECT h.head - (SELECT count(*) FROM ev) + ev.n, ev.id, ev.operation_id, ev.status, " at             \
     " FROM ev CROSS JOIN h ORDER BY ev.n"
-/* Runs a write job's statement and reads every row into a new array (in
- * a) of `size`-byte zeroed items with read(); *n rows (the array is never
- * NULL). pgs_tx_row: at most one, *out NULL when none. */
-typedef void (*pgs_row_fn)(const PGresult *r, int row, gql_arena *a, void *item);
-int pgs_tx_rows(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
-                gql_arena *a, size_t size, pgs_row_fn read, void **out, size_t *n, const char *what, store_err *err);
-int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
-               gql_arena *a, size_t size, pgs_row_fn read, void **out, const char *what, store_err *err);
 /* Runs such a statement (name: its prepared name); what: as SQLite says it. */
 int pgs_wo_append(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
                   const char *what, store_err *err);
