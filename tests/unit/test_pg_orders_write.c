@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include "gql.h"
 #include "store.h"
@@ -612,11 +613,80 @@ static void refusals_agree_and_change_nothing(void **state) {
     assert_string_equal(same_tables(f, 0), kept);
 }
 
+/* ---- two instances appending work-order events at once ---- */
+
+#define RACE_JOBS 40
+typedef struct racer {
+    const char *url;
+    int n;
+    int committed;
+    char failure[256];
+    pthread_t th;
+} racer;
+
+typedef struct race_job { int racer, i; } race_job;
+
+/* an order READY (one event) and canceled (one more); every fourth job
+ * fails after both, giving its seqs back */
+static int race_run(store_tx *tx, void *arg, store_err *err) {
+    race_job *j = arg;
+    char ext[32];
+    snprintf(ext, sizeof ext, "R%d-%d", j->racer, j->i);
+    store_order in = {.external_order_id = ext, .operation_id = "weld", .status = STORE_ORDER_READY};
+    int64_t id, n;
+    if (store_tx_order_insert(tx, &in, &id, err) || store_tx_orders_cancel(tx, ext, "weld", 0, &n, err))
+        return err->code;
+    return j->i % 4 == 3 ? store_set_err(err, STORE_EUSER, "rolled back on purpose") : STORE_OK;
+}
+
+static void *race(void *arg) {
+    racer *r = arg;
+    store_err err = {0};
+    store *s = store_open(r->url, NULL, &err);
+    if (!s) {
+        snprintf(r->failure, sizeof r->failure, "%s", err.message);
+        return NULL;
+    }
+    for (int i = 0; i < RACE_JOBS; i++) {
+        race_job j = {r->n, i};
+        int rc = store_exec_sync(s, race_run, &j, &err);
+        if (rc == STORE_OK) r->committed++;
+        else if (rc != STORE_EUSER && !r->failure[0]) snprintf(r->failure, sizeof r->failure, "%s", err.message);
+    }
+    store_close(s);
+    return NULL;
+}
+
+static void concurrent_appends_leave_no_hole(void **state) {
+    fix *f = *state;
+    /* the fixture's store is one instance; two more race it */
+    char url[1024];
+    PGconn *c = pg_test_connect(f->conninfo);
+    snprintf(url, sizeof url, "postgresql:///%s?host=%s&port=%s&user=%s", PQdb(c), PQhost(c), PQport(c), PQuser(c));
+    racer r[2] = {{.url = url, .n = 0}, {.url = url, .n = 1}};
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&r[i].th, NULL, race, &r[i]), 0);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(r[i].th, NULL);
+        if (r[i].failure[0]) fail_msg("racer %d: %s", i, r[i].failure);
+        assert_int_equal(r[i].committed, RACE_JOBS - RACE_JOBS / 4);
+    }
+    long long events = 2LL * (r[0].committed + r[1].committed);
+    assert_int_equal(pg_test_int(c, "SELECT count(*) FROM work_order_events"), events);
+    assert_int_equal(pg_test_int(c, "SELECT max(seq) FROM work_order_events"), events);
+    assert_int_equal(pg_test_int(c, "SELECT head FROM stream_heads WHERE stream = 'work_orders'"), events);
+    /* each order's READY comes before its CANCELED */
+    assert_int_equal(pg_test_int(c, "SELECT count(*) FROM work_order_events r JOIN work_order_events x"
+                                    " ON x.order_id = r.order_id AND x.status = 'CANCELED'"
+                                    " WHERE r.status = 'READY' AND r.seq < x.seq"), events / 2);
+    PQfinish(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reads_of_the_factory_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(an_order_life_cycle_agrees, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals_agree_and_change_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_appends_leave_no_hole, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
