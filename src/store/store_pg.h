@@ -141,22 +141,24 @@ int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, con
 #define PGS_TREE_OF(param)                                                                                   \
     "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
     " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
-/* The work-order stream: the body of a WITH list (after "WITH" or a CTE
- * and a comma) appending one event per PROCESS order `o` that `where`
- * selects, status and at being SQL expressions over o, with seqs taken
- * from stream_heads in one UPDATE (only when there is an event): gap-free,
- * in order id order, under the stream's row lock until commit. */
-#define PGS_WO_EVENTS(status, at, where)                                                                     \
+/* The work-order stream: CTEs ev, h and ins continuing a WITH list (after
+ * "WITH" or a CTE and a comma) that append one event per PROCESS order
+ * `o` of `from` (operation_orders, or a CTE of the rows an UPDATE just
+ * changed, with columns id and operation_id) that `where` selects; status
+ * and at are SQL expressions over o. The seqs come from stream_heads in one
+ * UPDATE (only when there is an event): gap-free, in order id order, under
+ * the stream's row lock until commit. ins returns each seq. Because h
+ * reads ev, an UPDATE that `from` names has locked its rows before h takes
+ * the stream's lock: the lock is taken last, as docs/postgres-plan.md
+ * wants (fewer deadlocks with another instance's writes). */
+#define PGS_WO_EVENTS(from, status, at, where)                                                               \
     " ev AS (SELECT o.id, o.operation_id, " status " AS status, row_number() OVER (ORDER BY o.id) AS n"     \
-    " FROM operation_orders o JOIN operations k ON k.id = o.operation_id WHERE k.kind = 'PROCESS' AND "     \
-    where "), h AS (UPDATE stream_heads SET head = head + (SELECT count(*) FROM ev)"                        \
-    " WHERE stream = 'work_orders' AND EXISTS (SELECT 1 FROM ev) RETURNING head)"                           \
-    " INSERT INTO work_order_events (seq, order_id, operation_id, status, at)"                              \
+    " FROM " from " JOIN operations k ON k.id = o.operation_id WHERE k.kind = 'PROCESS' AND " where "),"    \
+    " h AS (UPDATE stream_heads SET head = head + (SELECT count(*) FROM ev)"                                \
+    " WHERE stream = 'work_orders' AND EXISTS (SELECT 1 FROM ev) RETURNING head),"                          \
+    " ins AS (INSERT INTO work_order_events (seq, order_id, operation_id, status, at)"                      \
     " SELECT h.head - (SELECT count(*) FROM ev) + ev.n, ev.id, ev.operation_id, ev.status, " at             \
-    " FROM ev CROSS JOIN h ORDER BY ev.n"
-/* Runs such a statement (name: its prepared name); what: as SQLite says it. */
-int pgs_wo_append(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
-                  const char *what, store_err *err);
+    " FROM ev CROSS JOIN h ORDER BY ev.n RETURNING seq)"
 /* The event of one order whose status a write just set (none for a
  * product or subassembly order). */
 int pgs_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);

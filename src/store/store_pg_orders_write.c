@@ -207,21 +207,19 @@ int pgs_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_
     char root[PG_I64_LEN], now[PG_I64_LEN];
     const char *params[] = {pg_i64_param(root, root_id), pg_i64_param(now, tx->now), secondary_external_order_id,
                             reserved_serial_number};
-    /* the restored work orders' events, read before the update changes
-     * what "canceled" selects */
-    if (pgs_wo_append(tx, "ow_tree_save_events",
-                      PGS_TREE_OF("$1::bigint") "," PGS_WO_EVENTS("'READY'", "$2::bigint",
-                                                              "o.id IN (SELECT id FROM tree) AND o.status = 'CANCELED'"),
-                      2, params, "appending work-order events", err))
-        return err->code;
+    /* one statement: the update, then a READY event per restored work
+     * order (`was`: the status before the update, from the join's row) */
     PGresult *r = pg_tx_query(tx->pg, "ow_tree_save",
                               PGS_TREE_OF("$1::bigint")
-                              " UPDATE operation_orders SET secondary_external_order_id = $3,"
+                              ", up AS (UPDATE operation_orders x SET secondary_external_order_id = $3,"
                               " reserved_serial_number = $4, updated_at = $2::bigint,"
-                              " status = CASE WHEN status <> 'CANCELED' THEN status"
-                              "   WHEN (SELECT kind FROM operations k WHERE k.id = operation_orders.operation_id)"
-                              "   = 'PROCESS' THEN 'READY' ELSE 'CREATED' END"
-                              " WHERE id IN (SELECT id FROM tree)",
+                              " status = CASE WHEN x.status <> 'CANCELED' THEN x.status"
+                              "   WHEN (SELECT kind FROM operations k WHERE k.id = x.operation_id) = 'PROCESS'"
+                              "   THEN 'READY' ELSE 'CREATED' END"
+                              " FROM operation_orders was WHERE was.id = x.id AND x.id IN (SELECT id FROM tree)"
+                              " RETURNING x.id, x.operation_id, was.status AS was),"
+                              PGS_WO_EVENTS("up o", "'READY'", "$2::bigint", "o.was = 'CANCELED'")
+                              " SELECT count(*) FROM ins",
                               4, params, err);
     if (!r) return pgs_sqlite_err(err, "updating an order");
     PQclear(r);
@@ -297,20 +295,18 @@ int pgs_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char
                          int64_t *count, store_err *err) {
     char ix[PG_I64_LEN], now[PG_I64_LEN];
     const char *params[] = {external_order_id, operation_id, pg_i64_param(ix, index), pg_i64_param(now, tx->now)};
-    /* the canceled work orders' events first: after the update the roots
-     * are no longer unstarted and the tree selects nothing */
-    if (pgs_wo_append(tx, "ow_cancel_events",
-                      CANCEL_TREE "," PGS_WO_EVENTS("'CANCELED'", "$4::bigint",
-                                                    "o.id IN (SELECT id FROM tree)"
-                                                    " AND o.status IN ('CREATED', 'READY')"),
-                      4, params, "appending work-order events", err))
-        return err->code;
+    /* one statement: the update, then a CANCELED event per work order it
+     * changed; the answer is every order it changed */
     PGresult *r = pg_tx_query(tx->pg, "ow_cancel",
-                              CANCEL_TREE " UPDATE operation_orders SET status = 'CANCELED', updated_at = $4::bigint"
-                                          " WHERE id IN (SELECT id FROM tree) AND status IN ('CREATED', 'READY')",
+                              CANCEL_TREE
+                              ", up AS (UPDATE operation_orders SET status = 'CANCELED', updated_at = $4::bigint"
+                              " WHERE id IN (SELECT id FROM tree) AND status IN ('CREATED', 'READY')"
+                              " RETURNING id, operation_id),"
+                              PGS_WO_EVENTS("up o", "'CANCELED'", "$4::bigint", "true")
+                              " SELECT count(*) FROM up",
                               4, params, err);
     if (!r) return pgs_sqlite_err(err, "canceling orders");
-    *count = strtoll(PQcmdTuples(r), NULL, 10);
+    *count = pg_i64(r, 0, 0);
     PQclear(r);
     return STORE_OK;
 }

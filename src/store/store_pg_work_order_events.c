@@ -5,14 +5,14 @@
  * change a status, inside the same job.
  *
  * A statement built with PGS_WO_EVENTS (store_pg.h) selects the events'
- * orders (processes only: the kind test is in the macro), then takes as
- * many seqs as it has rows from stream_heads in one UPDATE, under the
- * stream's row lock until the transaction ends (pg_events.h says why), and
- * numbers the rows in order id order: seq stays gap-free and in commit
- * order, as pg_tx_next_seq's does for one row. pg_tx_next_seq itself cannot
- * serve: it names its stream by store_stream_name, which has no name for
- * this stream (no webhook may subscribe to it). The writer reads the heads
- * before COMMIT, so nothing here moves tx->head.
+ * orders (processes only: the kind test is in the macro; for a save or a
+ * cancel, the rows its own UPDATE changed), then takes as many seqs as it
+ * has rows from stream_heads in one UPDATE, under the stream's row lock
+ * until the transaction ends (pg_events.h says why), and numbers the rows
+ * in order id order: seq stays gap-free and in commit order, as
+ * pg_tx_next_seq's does for one row, in one round trip however many
+ * orders a cancel or a save touches. The writer reads the heads before
+ * COMMIT, so nothing here moves tx->head.
  *
  * Must never: take a seq for a product or subassembly order, take the
  * stream's lock when there is no event to write, or leave a hole.
@@ -20,18 +20,15 @@
 #include "pg_util.h"
 #include "store_pg.h"
 
-int pgs_wo_append(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
-                  const char *what, store_err *err) {
-    PGresult *r = pg_tx_query(tx->pg, name, sql, nparams, params, err);
-    if (!r) return pgs_sqlite_err(err, what);
-    PQclear(r);
-    return STORE_OK;
-}
-
 int pgs_wo_event_of(store_tx *tx, int64_t order_id, store_err *err) {
     /* the row as the write just left it: its status is the one the change gave */
     char id[PG_I64_LEN], now[PG_I64_LEN];
     const char *params[] = {pg_i64_param(id, order_id), pg_i64_param(now, tx->now)};
-    return pgs_wo_append(tx, "ow_wo_event_of", "WITH" PGS_WO_EVENTS("o.status", "$2::bigint", "o.id = $1::bigint"),
-                         2, params, "appending a work-order event", err);
+    PGresult *r = pg_tx_query(tx->pg, "ow_wo_event_of",
+                              "WITH" PGS_WO_EVENTS("operation_orders o", "o.status", "$2::bigint", "o.id = $1::bigint")
+                              " SELECT count(*) FROM ins",
+                              2, params, err);
+    if (!r) return pgs_sqlite_err(err, "appending a work-order event");
+    PQclear(r);
+    return STORE_OK;
 }
