@@ -28,7 +28,7 @@ static void fresh_url(const char *name, char *out, size_t size) {
 
 typedef struct token_job {
     const char *role, *revoke;
-    bool then_unsupported;   /* after creating, call a function PostgreSQL lacks */
+    bool then_refused;       /* after creating, deploy a station the store refuses */
     char token[STORE_TOKEN_MAX], id[STORE_TOKEN_ID_LEN + 1];
 } token_job;
 
@@ -36,9 +36,10 @@ static int run_token(store_tx *tx, void *arg, store_err *err) {
     token_job *j = arg;
     if (j->revoke) return store_tx_token_revoke(tx, j->revoke, err);
     if (store_tx_token_create(tx, j->role, "t", NULL, j->token, j->id, err)) return err->code;
-    if (!j->then_unsupported) return STORE_OK;
+    if (!j->then_refused) return STORE_OK;
     store_deploy_result res;
-    store_station_in in = {.id = "s1", .name = "S1"};
+    static const char *const nope[] = {"nope"};
+    store_station_in in = {.id = "s1", .name = "S1", .process_ids = nope, .nprocesses = 1};
     return store_tx_deploy_station(tx, &in, &res, err);
 }
 
@@ -125,11 +126,11 @@ static void unsupported_functions_are_errors(void **state) {
     store_snapshot_end(s);   /* nothing to end: no crash */
     assert_int_equal(store_submit(s, run_token, NULL, NULL), STORE_EIO);
 
-    /* a job that created a token and then called what PostgreSQL lacks
-     * fails as a whole: the token is not there */
-    token_job j = {.role = "erp", .then_unsupported = true};
-    assert_int_equal(store_exec_sync(s, run_token, &j, &err), STORE_EIO);
-    assert_string_equal(err.message, "tx_deploy_station: not supported on PostgreSQL yet");
+    /* a job that created a token and then failed fails as a whole: the
+     * token is not there */
+    token_job j = {.role = "erp", .then_refused = true};
+    assert_int_equal(store_exec_sync(s, run_token, &j, &err), STORE_ENOTFOUND);
+    assert_string_equal(err.message, "process nope is not a known operation");
     assert_int_equal(count_tokens(s), 0);
     gql_arena_free(&a);
     store_close(s);
