@@ -253,10 +253,12 @@ static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *e
     return STORE_OK;
 }
 
+/* By sub_id (the primary key's order, so no sort): removed links are
+ * archived, and streamed, in this order on both backends. */
 static int load_links(store_tx *tx, const char *parent, deploy_links *out, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT sub_id, sub_group, position, optional, archived_at FROM sub_operations"
-                            " WHERE parent_id = ?",
+                            " WHERE parent_id = ? ORDER BY sub_id",
                             err);
     if (!st) return err->code;
     bind_text(st, 1, parent);

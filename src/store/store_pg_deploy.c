@@ -209,11 +209,13 @@ static int check_components(store_tx *tx, const store_product_in *in, store_err 
     return rc;
 }
 
+/* In SQLite's order (its primary key's, by sub_id in bytes): removed links
+ * are archived, and streamed, in this order. */
 static int load_links(store_tx *tx, const char *parent, deploy_links *out, store_err *err) {
     const char *params[] = {parent};
     PGresult *r = pg_tx_query(tx->pg, "dep_links_load",
                               "SELECT sub_id, sub_group, position, optional, archived_at IS NOT NULL"
-                              " FROM sub_operations WHERE parent_id = $1",
+                              " FROM sub_operations WHERE parent_id = $1 ORDER BY sub_id COLLATE \"C\"",
                               1, params, err);
     if (!r) return err->code;
     for (int i = 0; i < PQntuples(r); i++)
