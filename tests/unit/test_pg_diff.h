@@ -20,19 +20,19 @@ typedef struct diff_pair {
     store *s[DIFF_N];
     sqlite3 *sqdb;   /* raw connections, to look underneath */
     PGconn *pgdb;
+    char pgurl[1024], conninfo[512];   /* the PostgreSQL database's */
 } diff_pair;
 
 static inline void diff_open(diff_pair *p, const char *dbname) {
     memset(p, 0, sizeof *p);
     test_db_make(&p->sq);
     p->s[DIFF_SQ] = test_open(&p->sq, NULL);
-    char conninfo[512], pgurl[1024];
-    pg_test_fresh_url(dbname, pgurl, sizeof pgurl);
-    pg_test_conninfo(dbname, conninfo, sizeof conninfo);
+    pg_test_fresh_url(dbname, p->pgurl, sizeof p->pgurl);
+    pg_test_conninfo(dbname, p->conninfo, sizeof p->conninfo);
     store_err err = {0};
-    if (!(p->s[DIFF_PG] = store_open(pgurl, NULL, &err))) fail_msg("store_open: %s", err.message);
+    if (!(p->s[DIFF_PG] = store_open(p->pgurl, NULL, &err))) fail_msg("store_open: %s", err.message);
     assert_int_equal(sqlite3_open(p->sq.path, &p->sqdb), SQLITE_OK);
-    p->pgdb = pg_test_connect(conninfo);
+    p->pgdb = pg_test_connect(p->conninfo);
 }
 
 static inline void diff_close(diff_pair *p) {
