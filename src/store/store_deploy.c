@@ -7,9 +7,10 @@
  * components, length-prefixed), so an identical deploy reads one row and
  * writes nothing. A product's links are compared one by one, since each
  * SubOperation is its own stream entry: new or changed links are streamed,
- * a removed link is archived and streamed once. The refusals, digests and
- * link changes are store_deploy_rules.c's, shared with PostgreSQL's
- * store_pg_deploy.c; this file is SQLite's statements.
+ * a removed link is archived and streamed once. What is refused, what
+ * changed and in which order it is written are store_deploy_rules.c's,
+ * shared with PostgreSQL's store_pg_deploy.c: this file is SQLite's
+ * statements (its deploy_io).
  *
  * Must never: append an event for a deploy that changed nothing, accept a
  * product that contains itself, or leave children of an old version behind.
@@ -29,14 +30,9 @@ static int done(store_tx *tx, sqlite3_stmt *st, const char *what, store_err *err
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, what);
 }
 
-/* The existing row's kind, digest and archived state; *found false if none. */
-typedef struct existing {
-    bool found, archived;
-    char kind[16];
-    unsigned char digest[32];
-} existing;
-
-static int load_existing(store_tx *tx, const char *sql, const char *id, existing *ex, store_err *err) {
+/* The stored row's kind, archived state, and whether its digest is dg. */
+static int load_existing(store_tx *tx, const char *sql, const char *id, deploy_digest dg, deploy_existing *ex,
+                         store_err *err) {
     memset(ex, 0, sizeof *ex);
     sqlite3_stmt *st = prep(tx, sql, err);
     if (!st) return err->code;
@@ -46,7 +42,8 @@ static int load_existing(store_tx *tx, const char *sql, const char *id, existing
         ex->found = true;
         const char *k = (const char *)sqlite3_column_text(st, 0);
         snprintf(ex->kind, sizeof ex->kind, "%s", k ? k : "");
-        if (sqlite3_column_bytes(st, 1) == 32) memcpy(ex->digest, sqlite3_column_blob(st, 1), 32);
+        ex->same = sqlite3_column_bytes(st, 1) == DEPLOY_DIGEST_LEN &&
+                   memcmp(sqlite3_column_blob(st, 1), dg, DEPLOY_DIGEST_LEN) == 0;
         ex->archived = sqlite3_column_type(st, 2) != SQLITE_NULL;
         rc = SQLITE_DONE;
     }
@@ -54,8 +51,12 @@ static int load_existing(store_tx *tx, const char *sql, const char *id, existing
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "reading an operation");
 }
 
-static int load_operation(store_tx *tx, const char *id, existing *ex, store_err *err) {
-    return load_existing(tx, "SELECT kind, digest, archived_at FROM operations WHERE id = ?", id, ex, err);
+static int load_operation(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
+    return load_existing(tx, "SELECT kind, digest, archived_at FROM operations WHERE id = ?", id, dg, ex, err);
+}
+
+static int load_station(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
+    return load_existing(tx, "SELECT '', digest, NULL FROM stations WHERE id = ?", id, dg, ex, err);
 }
 
 /* Appends an operations event and stamps the operation with its seq. */
@@ -107,7 +108,7 @@ static int sub_operation_event(store_tx *tx, const char *parent, const char *sub
 /* Writes the operation row (insert or update, un-archiving it). */
 static int upsert_operation(store_tx *tx, const char *id, const char *kind, const char *name, const char *description,
                             const char *part_number, const char *revision, bool produces_serial,
-                            const unsigned char dg[32], store_err *err) {
+                            deploy_digest dg, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO operations (id, kind, external_id, revision, name, description,"
                             " produces_serial, digest, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
@@ -124,7 +125,7 @@ static int upsert_operation(store_tx *tx, const char *id, const char *kind, cons
     bind_text(st, 5, name);
     bind_text(st, 6, description);
     sqlite3_bind_int(st, 7, produces_serial);
-    sqlite3_bind_blob(st, 8, dg, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 8, dg, DEPLOY_DIGEST_LEN, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 9, tx->now);
     return done(tx, st, "writing an operation", err);
 }
@@ -178,42 +179,11 @@ static int write_process_children(store_tx *tx, const store_process_in *in, stor
     return STORE_OK;
 }
 
-int sq_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_process(in, err)) return err->code;
-    unsigned char dg[32];
-    deploy_process_digest(in, dg);
-    existing ex;
-    if (load_operation(tx, in->id, &ex, err) || deploy_check_kind(in->id, ex.found ? ex.kind : NULL, true, err))
-        return err->code;
-    if (!ex.found || ex.archived || memcmp(ex.digest, dg, 32) != 0) {
-        if (upsert_operation(tx, in->id, "PROCESS", in->name, in->description, in->part_number, in->revision,
-                             in->produces_serial, dg, err) ||
-            write_process_children(tx, in, err) || operation_event(tx, in->id, err))
-            return err->code;
-        r.created = !ex.found;
-        r.changed = true;
-        r.events = 1;
-    }
-    if (res) *res = r;
-    return STORE_OK;
-}
-
 /* ---- products and subassemblies ---- */
-
-/* The components' operation ids as one JSON array (for json_each). */
-static char *component_ids_json(const store_product_in *in) {
-    const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
-    if (!ids) abort();
-    for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
-    char *json = json_string_array(ids, in->ncomponents);
-    free(ids);
-    return json;
-}
 
 /* The first component id that is not an operation, via one statement. */
 static int check_components_exist(store_tx *tx, const store_product_in *in, store_err *err) {
-    char *json = component_ids_json(in);
+    char *json = deploy_component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "SELECT j.value FROM json_each(?1) j LEFT JOIN operations o ON o.id = j.value"
                             " WHERE o.id IS NULL ORDER BY j.key LIMIT 1",
@@ -235,7 +205,7 @@ static int check_components_exist(store_tx *tx, const store_product_in *in, stor
 /* Would the product be inside one of its components' trees (as they are
  * linked now)? One recursive statement. */
 static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *err) {
-    char *json = component_ids_json(in);
+    char *json = deploy_component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?1) UNION"
                             " SELECT so.sub_id FROM sub_operations so JOIN r ON so.parent_id = r.id"
@@ -253,8 +223,11 @@ static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *e
     return STORE_OK;
 }
 
-/* By sub_id (the primary key's order, so no sort): removed links are
- * archived, and streamed, in this order on both backends. */
+static int check_components(store_tx *tx, const store_product_in *in, store_err *err) {
+    return check_components_exist(tx, in, err) || check_no_cycle(tx, in, err) ? err->code : STORE_OK;
+}
+
+/* By sub_id (the primary key's order, so no sort). */
 static int load_links(store_tx *tx, const char *parent, deploy_links *out, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT sub_id, sub_group, position, optional, archived_at FROM sub_operations"
@@ -271,12 +244,8 @@ static int load_links(store_tx *tx, const char *parent, deploy_links *out, store
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "reading components");
 }
 
-/* deploy_links_sync's writes: ctx is the link's product */
-typedef struct link_ctx { store_tx *tx; const char *parent; } link_ctx;
-
-static int write_link(void *ctx, const store_component_in *c, int64_t position, store_err *err) {
-    store_tx *tx = ((link_ctx *)ctx)->tx;
-    const char *parent = ((link_ctx *)ctx)->parent;
+static int write_link(store_tx *tx, const char *parent, const store_component_in *c, int64_t position,
+                      store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO sub_operations (parent_id, sub_id, sub_group, position, optional, seq,"
                             " updated_at) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (parent_id, sub_id) DO UPDATE SET"
@@ -290,65 +259,22 @@ static int write_link(void *ctx, const store_component_in *c, int64_t position, 
     sqlite3_bind_int64(st, 4, position);
     sqlite3_bind_int(st, 5, c->optional);
     sqlite3_bind_int64(st, 6, tx->now);
-    if (done(tx, st, "writing a component", err)) return err->code;
-    return sub_operation_event(tx, parent, c->operation_id, err);
+    return done(tx, st, "writing a component", err);
 }
 
-static int archive_link(void *ctx, const char *sub, store_err *err) {
-    store_tx *tx = ((link_ctx *)ctx)->tx;
-    const char *parent = ((link_ctx *)ctx)->parent;
+static int archive_link(store_tx *tx, const char *parent, const char *sub, store_err *err) {
     sqlite3_stmt *st = prep(tx, "UPDATE sub_operations SET archived_at = ? WHERE parent_id = ? AND sub_id = ?", err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, tx->now);
     bind_text(st, 2, parent);
     bind_text(st, 3, sub);
-    if (done(tx, st, "archiving a component", err)) return err->code;
-    return sub_operation_event(tx, parent, sub, err);
-}
-
-/* Streams each link that is new, changed, re-added or removed. */
-static int sync_links(store_tx *tx, const store_product_in *in, int *events, store_err *err) {
-    deploy_links old = {0};
-    static const deploy_link_ops ops = {write_link, archive_link};
-    link_ctx ctx = {tx, in->id};
-    int rc = load_links(tx, in->id, &old, err);
-    if (rc == STORE_OK) rc = deploy_links_sync(in, &old, &ops, &ctx, events, err);
-    deploy_links_free(&old);
-    return rc;
-}
-
-int sq_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_product(in, err)) return err->code;
-    existing ex;
-    if (load_operation(tx, in->id, &ex, err) || deploy_check_kind(in->id, ex.found ? ex.kind : NULL, false, err))
-        return err->code;
-    if (check_components_exist(tx, in, err) || check_no_cycle(tx, in, err)) return err->code;
-    unsigned char dg[32];
-    deploy_product_digest(in, dg);
-    if (ex.found && !ex.archived && memcmp(ex.digest, dg, 32) == 0) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
-    /* the product's event first: its links' events follow it */
-    if (upsert_operation(tx, in->id, store_kind_name(in->kind), in->name, NULL, in->part_number, in->revision, false,
-                         dg, err) ||
-        operation_event(tx, in->id, err))
-        return err->code;
-    r.events = 1;
-    if (sync_links(tx, in, &r.events, err)) return err->code;
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
-    return STORE_OK;
+    return done(tx, st, "archiving a component", err);
 }
 
 /* ---- stations ---- */
 
-int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_station(in, err)) return err->code;
-    /* every process exists and is a process: one statement */
+/* Every process exists and is a process: one statement. */
+static int check_station_processes(store_tx *tx, const store_station_in *in, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT j.value, o.kind FROM json_each(?) j LEFT JOIN operations o ON o.id = j.value"
                             " WHERE o.kind IS NOT 'PROCESS' ORDER BY j.key LIMIT 1",
@@ -365,24 +291,19 @@ int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_
         return err->code;
     }
     stmt_put(tx->cache, st);
-    if (rc != SQLITE_DONE) return store_sqlite_err(err, tx->db, rc, "checking station processes");
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "checking station processes");
+}
 
-    unsigned char dg[32];
-    deploy_station_digest(in, dg);
-    existing ex;
-    if (load_existing(tx, "SELECT '', digest, NULL FROM stations WHERE id = ?", in->id, &ex, err)) return err->code;
-    if (ex.found && memcmp(ex.digest, dg, 32) == 0) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
-    if (!(st = prep(tx,
-                    "INSERT INTO stations (id, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id)"
-                    " DO UPDATE SET name = excluded.name, digest = excluded.digest, updated_at = excluded.updated_at",
-                    err)))
-        return err->code;
+static int write_station(store_tx *tx, const store_station_in *in, deploy_digest dg, store_err *err) {
+    sqlite3_stmt *st = prep(tx,
+                            "INSERT INTO stations (id, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id)"
+                            " DO UPDATE SET name = excluded.name, digest = excluded.digest,"
+                            " updated_at = excluded.updated_at",
+                            err);
+    if (!st) return err->code;
     bind_text(st, 1, in->id);
     bind_text(st, 2, in->name);
-    sqlite3_bind_blob(st, 3, dg, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, dg, DEPLOY_DIGEST_LEN, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, tx->now);
     if (done(tx, st, "writing a station", err)) return err->code;
     if (!(st = prep(tx, "DELETE FROM station_processes WHERE station_id = ?", err))) return err->code;
@@ -397,8 +318,9 @@ int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_
         sqlite3_bind_int64(st, 3, (int64_t)i);
         if (done(tx, st, "writing a station process", err)) return err->code;
     }
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
     return STORE_OK;
 }
+
+/* ---- the deploys: store_deploy_rules.c on these statements ---- */
+
+DEPLOY_BACKEND(sq_)

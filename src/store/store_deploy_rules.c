@@ -3,6 +3,7 @@
  * shared by both backends (store_deploy_rules.h).
  */
 #include "store_deploy_rules.h"
+#include "store_internal.h"
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static bool same(const char *a, const char *b) { return a == b || (a && b && str
 
 /* ---- refusals ---- */
 
-int deploy_check_process(const store_process_in *in, store_err *err) {
+static int deploy_check_process(const store_process_in *in, store_err *err) {
     if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a process needs an id and a name");
     ptrdiff_t d;
     for (size_t i = 0; i < in->nattrs; i++)
@@ -65,7 +66,7 @@ int deploy_check_process(const store_process_in *in, store_err *err) {
     return STORE_OK;
 }
 
-int deploy_check_product(const store_product_in *in, store_err *err) {
+static int deploy_check_product(const store_product_in *in, store_err *err) {
     if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a product needs an id and a name");
     if (in->kind != STORE_KIND_PRODUCT && in->kind != STORE_KIND_SUBASSEMBLY)
         return store_set_err(err, STORE_EINPUT, "a product's kind is PRODUCT or SUBASSEMBLY");
@@ -80,7 +81,7 @@ int deploy_check_product(const store_product_in *in, store_err *err) {
     return STORE_OK;
 }
 
-int deploy_check_station(const store_station_in *in, store_err *err) {
+static int deploy_check_station(const store_station_in *in, store_err *err) {
     if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a station needs an id and a name");
     for (size_t i = 0; i < in->nprocesses; i++)
         if (!in->process_ids[i]) return store_set_err(err, STORE_EINPUT, "a station process needs an id");
@@ -89,7 +90,7 @@ int deploy_check_station(const store_station_in *in, store_err *err) {
     return STORE_OK;
 }
 
-int deploy_check_kind(const char *id, const char *existing_kind, bool process, store_err *err) {
+static int deploy_check_kind(const char *id, const char *existing_kind, bool process, store_err *err) {
     if (!existing_kind) return STORE_OK;
     bool is_process = strcmp(existing_kind, "PROCESS") == 0;
     if (process && !is_process)
@@ -101,7 +102,7 @@ int deploy_check_kind(const char *id, const char *existing_kind, bool process, s
 
 /* ---- digests ---- */
 
-void deploy_process_digest(const store_process_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
+static void deploy_process_digest(const store_process_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
     digest d;
     dg_init(&d);
     dg_str(&d, "PROCESS");
@@ -131,7 +132,7 @@ void deploy_process_digest(const store_process_in *in, unsigned char out[DEPLOY_
     dg_final(&d, out);
 }
 
-void deploy_product_digest(const store_product_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
+static void deploy_product_digest(const store_product_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
     digest d;
     dg_init(&d);
     dg_str(&d, store_kind_name(in->kind));
@@ -147,7 +148,7 @@ void deploy_product_digest(const store_product_in *in, unsigned char out[DEPLOY_
     dg_final(&d, out);
 }
 
-void deploy_station_digest(const store_station_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
+static void deploy_station_digest(const store_station_in *in, unsigned char out[DEPLOY_DIGEST_LEN]) {
     digest d;
     dg_init(&d);
     dg_str(&d, in->name);
@@ -175,7 +176,7 @@ void deploy_links_push(deploy_links *l, const char *sub_id, const char *group, i
                                  .position = position, .optional = optional, .archived = archived};
 }
 
-void deploy_links_free(deploy_links *l) {
+static void deploy_links_free(deploy_links *l) {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].sub_id);
         free(l->v[i].group);
@@ -184,23 +185,99 @@ void deploy_links_free(deploy_links *l) {
     *l = (deploy_links){0};
 }
 
-int deploy_links_sync(const store_product_in *in, deploy_links *old, const deploy_link_ops *ops, void *ctx,
-                      int *events, store_err *err) {
-    for (size_t i = 0; i < in->ncomponents; i++) {
+/* Streams each link that is new, changed, re-added (written at its
+ * position) or removed (archived), counting one event each. */
+static int sync_links(store_tx *tx, const deploy_io *io, const store_product_in *in, int *events, store_err *err) {
+    deploy_links old = {0};
+    int rc = io->load_links(tx, in->id, &old, err);
+    for (size_t i = 0; i < in->ncomponents && rc == STORE_OK; i++) {
         const store_component_in *c = &in->components[i];
         deploy_link *l = NULL;
-        for (size_t k = 0; k < old->n && !l; k++)
-            if (strcmp(old->v[k].sub_id, c->operation_id) == 0) l = &old->v[k];
+        for (size_t k = 0; k < old.n && !l; k++)
+            if (strcmp(old.v[k].sub_id, c->operation_id) == 0) l = &old.v[k];
         if (l) l->seen = true;
         if (l && !l->archived && l->position == (int64_t)i && l->optional == c->optional && same(l->group, c->group))
             continue;
-        if (ops->write(ctx, c, (int64_t)i, err)) return err->code;
+        if (!(rc = io->write_link(tx, in->id, c, (int64_t)i, err)))
+            rc = io->sub_operation_event(tx, in->id, c->operation_id, err);
         (*events)++;
     }
-    for (size_t k = 0; k < old->n; k++) {
-        if (old->v[k].seen || old->v[k].archived) continue;
-        if (ops->archive(ctx, old->v[k].sub_id, err)) return err->code;
+    for (size_t k = 0; k < old.n && rc == STORE_OK; k++) {
+        if (old.v[k].seen || old.v[k].archived) continue;
+        if (!(rc = io->archive_link(tx, in->id, old.v[k].sub_id, err)))
+            rc = io->sub_operation_event(tx, in->id, old.v[k].sub_id, err);
         (*events)++;
     }
+    deploy_links_free(&old);
+    return rc;
+}
+
+char *deploy_component_ids_json(const store_product_in *in) {
+    const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
+    if (!ids) abort();
+    for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
+    char *json = json_string_array(ids, in->ncomponents);
+    free(ids);
+    return json;
+}
+
+/* ---- the deploys ---- */
+
+int deploy_process(store_tx *tx, const deploy_io *io, const store_process_in *in, store_deploy_result *res,
+                   store_err *err) {
+    store_deploy_result r = {0};
+    if (deploy_check_process(in, err)) return err->code;
+    unsigned char dg[DEPLOY_DIGEST_LEN];
+    deploy_process_digest(in, dg);
+    deploy_existing ex;
+    if (io->load_operation(tx, in->id, dg, &ex, err) ||
+        deploy_check_kind(in->id, ex.found ? ex.kind : NULL, true, err))
+        return err->code;
+    if (!ex.found || ex.archived || !ex.same) {
+        if (io->upsert_operation(tx, in->id, "PROCESS", in->name, in->description, in->part_number, in->revision,
+                                 in->produces_serial, dg, err) ||
+            io->write_process_children(tx, in, err) || io->operation_event(tx, in->id, err))
+            return err->code;
+        r = (store_deploy_result){.created = !ex.found, .changed = true, .events = 1};
+    }
+    if (res) *res = r;
+    return STORE_OK;
+}
+
+int deploy_product(store_tx *tx, const deploy_io *io, const store_product_in *in, store_deploy_result *res,
+                   store_err *err) {
+    store_deploy_result r = {0};
+    if (deploy_check_product(in, err)) return err->code;
+    deploy_existing ex;
+    unsigned char dg[DEPLOY_DIGEST_LEN];
+    deploy_product_digest(in, dg);
+    if (io->load_operation(tx, in->id, dg, &ex, err) ||
+        deploy_check_kind(in->id, ex.found ? ex.kind : NULL, false, err) || io->check_components(tx, in, err))
+        return err->code;
+    if (!ex.found || ex.archived || !ex.same) {
+        /* the product's event first: its links' events follow it */
+        r = (store_deploy_result){.created = !ex.found, .changed = true, .events = 1};
+        if (io->upsert_operation(tx, in->id, store_kind_name(in->kind), in->name, NULL, in->part_number, in->revision,
+                                 false, dg, err) ||
+            io->operation_event(tx, in->id, err) || sync_links(tx, io, in, &r.events, err))
+            return err->code;
+    }
+    if (res) *res = r;
+    return STORE_OK;
+}
+
+int deploy_station(store_tx *tx, const deploy_io *io, const store_station_in *in, store_deploy_result *res,
+                   store_err *err) {
+    store_deploy_result r = {0};
+    if (deploy_check_station(in, err) || io->check_station_processes(tx, in, err)) return err->code;
+    unsigned char dg[DEPLOY_DIGEST_LEN];
+    deploy_station_digest(in, dg);
+    deploy_existing ex;
+    if (io->load_station(tx, in->id, dg, &ex, err)) return err->code;
+    if (!ex.found || !ex.same) {
+        if (io->write_station(tx, in, dg, err)) return err->code;
+        r = (store_deploy_result){.created = !ex.found, .changed = true};
+    }
+    if (res) *res = r;
     return STORE_OK;
 }

@@ -1,13 +1,14 @@
 /*
- * store_deploy_rules.h: what a deploy decides whatever the backend stores it
- * in (store_deploy.c, store_pg_deploy.c): the refusals of input that breaks
- * a rule (with their messages), the digest that answers "changed?" in one
- * compare, and which of a product's links are to be written or archived.
- * One copy, so both backends refuse, stream and skip exactly alike.
+ * store_deploy_rules.h: a deploy whatever the backend stores it in
+ * (store_deploy.c, store_pg_deploy.c give their statements as a deploy_io):
+ * the refusals of input that breaks a rule (with their messages), the
+ * digest that answers "changed?" in one compare, which of a product's links
+ * are to be written or archived, and the order of the writes (so of the
+ * events). One copy, so both backends refuse, stream and skip exactly alike.
  *
- * Must never: touch a database (the callers do), or let two backends'
- * digests of one deploy differ (a database moved between them would see
- * every operation as changed).
+ * Must never: touch a database but through the deploy_io, or let two
+ * backends' digests of one deploy differ (a database moved between them
+ * would see every operation as changed).
  */
 #ifndef MESD_STORE_DEPLOY_RULES_H
 #define MESD_STORE_DEPLOY_RULES_H
@@ -17,21 +18,12 @@
 
 #define DEPLOY_DIGEST_LEN 32   /* SHA-256 */
 
-/* Input refusals (STORE_EINPUT with the message the API shows), checked
- * before anything is read. */
-int deploy_check_process(const store_process_in *in, store_err *err);
-int deploy_check_product(const store_product_in *in, store_err *err);
-int deploy_check_station(const store_station_in *in, store_err *err);
-
-/* The digest of everything a deploy sets (length-prefixed fields). */
-void deploy_process_digest(const store_process_in *in, unsigned char out[DEPLOY_DIGEST_LEN]);
-void deploy_product_digest(const store_product_in *in, unsigned char out[DEPLOY_DIGEST_LEN]);
-void deploy_station_digest(const store_station_in *in, unsigned char out[DEPLOY_DIGEST_LEN]);
-
-/* The refusal of a product whose id is a process's (existing_kind: the
- * stored operation's kind), and of a process whose id is a product's or
- * subassembly's; STORE_OK otherwise. */
-int deploy_check_kind(const char *id, const char *existing_kind, bool process, store_err *err);
+/* What a deploy found stored under the id. */
+typedef struct deploy_existing {
+    bool found, archived;
+    bool same;        /* its digest is the deploy's */
+    char kind[16];    /* an operation's kind ("" for a station) */
+} deploy_existing;
 
 /* A product's stored links, as the backend read them (strings owned). */
 typedef struct deploy_link {
@@ -46,16 +38,73 @@ typedef struct deploy_links {
 /* Appends a copy of one stored link (group may be NULL). */
 void deploy_links_push(deploy_links *l, const char *sub_id, const char *group, int64_t position, bool optional,
                        bool archived);
-void deploy_links_free(deploy_links *l);
 
-/* Streams each link that is new, changed, re-added (write: component i of
- * in at position i) or removed (archive), in that order, counting one event
- * each in *events; stops at the first error. */
-typedef struct deploy_link_ops {
-    int (*write)(void *ctx, const store_component_in *c, int64_t position, store_err *err);
-    int (*archive)(void *ctx, const char *sub_id, store_err *err);
-} deploy_link_ops;
-int deploy_links_sync(const store_product_in *in, deploy_links *old, const deploy_link_ops *ops, void *ctx,
-                      int *events, store_err *err);
+/* A backend's statements, each inside the job's transaction. */
+typedef const unsigned char deploy_digest[DEPLOY_DIGEST_LEN];
+typedef struct deploy_io {
+    /* the operation's row, or the station's */
+    int (*load_operation)(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err);
+    int (*load_station)(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err);
+    /* an operation's row, inserted or updated (un-archived) */
+    int (*upsert_operation)(store_tx *tx, const char *id, const char *kind, const char *name, const char *description,
+                            const char *part_number, const char *revision, bool produces_serial, deploy_digest dg,
+                            store_err *err);
+    /* a process's steps, actions and consumed-serial attributes replaced */
+    int (*write_process_children)(store_tx *tx, const store_process_in *in, store_err *err);
+    /* STORE_ENOTFOUND "component X is not a known operation" for the first
+     * unknown one in routing order, else STORE_EINPUT "P would contain
+     * itself through its components" when it would */
+    int (*check_components)(store_tx *tx, const store_product_in *in, store_err *err);
+    /* a product's links, ordered by sub_id (bytes): removed ones are
+       archived, and streamed, in this order */
+    int (*load_links)(store_tx *tx, const char *parent, deploy_links *out, store_err *err);
+    /* a link's row written (un-archived) at position, or archived */
+    int (*write_link)(store_tx *tx, const char *parent, const store_component_in *c, int64_t position,
+                      store_err *err);
+    int (*archive_link)(store_tx *tx, const char *parent, const char *sub_id, store_err *err);
+    /* an event appended (with its webhook outbox rows) and its row stamped
+       with the seq */
+    int (*operation_event)(store_tx *tx, const char *id, store_err *err);
+    int (*sub_operation_event)(store_tx *tx, const char *parent, const char *sub_id, store_err *err);
+    /* the first process id (in order) that is no operation (STORE_ENOTFOUND
+     * "process X is not a known operation") or no process (STORE_EINPUT
+     * "operation X is not a process") */
+    int (*check_station_processes)(store_tx *tx, const store_station_in *in, store_err *err);
+    /* a station's row and its processes (stations have no stream) */
+    int (*write_station)(store_tx *tx, const store_station_in *in, deploy_digest dg, store_err *err);
+} deploy_io;
+
+/* store_tx_deploy_process, _product, _station on a backend's statements:
+ * the refusals (input first, then what the stored rows say), "changed?",
+ * and the writes in the order both backends stream them. */
+int deploy_process(store_tx *tx, const deploy_io *io, const store_process_in *in, store_deploy_result *res,
+                   store_err *err);
+int deploy_product(store_tx *tx, const deploy_io *io, const store_product_in *in, store_deploy_result *res,
+                   store_err *err);
+int deploy_station(store_tx *tx, const deploy_io *io, const store_station_in *in, store_deploy_result *res,
+                   store_err *err);
+
+/* A backend file's deploy_io and its three table functions (PREFIX##tx_deploy_…),
+ * from static functions it names as deploy_io's members. */
+#define DEPLOY_BACKEND(PREFIX)                                                                                  \
+    static const deploy_io deploy_io_##PREFIX = {                                                               \
+        load_operation, load_station, upsert_operation, write_process_children, check_components, load_links,  \
+        write_link,     archive_link, operation_event,  sub_operation_event,    check_station_processes,        \
+        write_station};                                                                                         \
+    int PREFIX##tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res,          \
+                                  store_err *err) {                                                             \
+        return deploy_process(tx, &deploy_io_##PREFIX, in, res, err);                                           \
+    }                                                                                                           \
+    int PREFIX##tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res,          \
+                                  store_err *err) {                                                             \
+        return deploy_product(tx, &deploy_io_##PREFIX, in, res, err);                                           \
+    }                                                                                                           \
+    int PREFIX##tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res,          \
+                                  store_err *err) {                                                             \
+        return deploy_station(tx, &deploy_io_##PREFIX, in, res, err);                                           \
+    }
+
+/* The components' operation ids as one JSON array (free it). */
+char *deploy_component_ids_json(const store_product_in *in);
 
 #endif

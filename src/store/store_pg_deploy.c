@@ -1,7 +1,8 @@
 /*
  * store_pg_deploy.c: deploying processes, products (and subassemblies) and
- * stations on PostgreSQL, the counterpart of store_deploy.c: the same
- * refusals, digests and link changes (store_deploy_rules.c), the same rows
+ * stations on PostgreSQL, the counterpart of store_deploy.c: PostgreSQL's
+ * statements (its deploy_io) under the same rules (store_deploy_rules.c:
+ * refusals, digests, link changes, order of the writes), so the same rows
  * and events. An event's seq comes from pg_tx_next_seq, taken at the first
  * event of the deploy (after every check and the operation's own row), and
  * its webhook outbox rows are written right after it, as SQLite's are.
@@ -19,7 +20,7 @@
 
 /* A digest as decode($n, 'hex') takes it. */
 typedef char digest_hex[2 * DEPLOY_DIGEST_LEN + 1];
-static const char *hex_of(const unsigned char dg[DEPLOY_DIGEST_LEN], digest_hex out) {
+static const char *hex_of(deploy_digest dg, digest_hex out) {
     for (int i = 0; i < DEPLOY_DIGEST_LEN; i++) snprintf(out + 2 * i, 3, "%02x", dg[i]);
     return out;
 }
@@ -32,17 +33,13 @@ static int run(store_tx *tx, const char *name, const char *sql, int n, const cha
     return STORE_OK;
 }
 
-/* The stored row: found, whether its digest is dg, archived (a station is
- * never archived). kind is "" for a station. */
-typedef struct existing {
-    bool found, same, archived;
-    char kind[16];
-} existing;
-
-static int load_existing(store_tx *tx, const char *name, const char *sql, const char *id, const char *dg,
-                         existing *ex, store_err *err) {
+/* The stored row: kind ("" for a station), archived, whether its digest is
+ * dg; sql's $1 is the id, $2 the digest in hex. */
+static int load_existing(store_tx *tx, const char *name, const char *sql, const char *id, deploy_digest dg,
+                         deploy_existing *ex, store_err *err) {
     memset(ex, 0, sizeof *ex);
-    const char *params[] = {id, dg};
+    digest_hex hex;
+    const char *params[] = {id, hex_of(dg, hex)};
     PGresult *r = pg_tx_query(tx->pg, name, sql, 2, params, err);
     if (!r) return err->code;
     if (PQntuples(r) == 1) {
@@ -55,47 +52,56 @@ static int load_existing(store_tx *tx, const char *name, const char *sql, const 
     return STORE_OK;
 }
 
-static int load_operation(store_tx *tx, const char *id, const char *dg, existing *ex, store_err *err) {
+static int load_operation(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
     return load_existing(tx, "dep_operation_load",
                          "SELECT kind, digest = decode($2, 'hex'), archived_at IS NOT NULL FROM operations WHERE id = $1",
                          id, dg, ex, err);
 }
 
-/* Appends an operations event, its outbox rows, and stamps the operation
- * with its seq. */
-static int operation_event(store_tx *tx, const char *id, store_err *err) {
+static int load_station(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
+    return load_existing(tx, "dep_station_load",
+                         "SELECT '', digest = decode($2, 'hex'), false FROM stations WHERE id = $1", id, dg, ex, err);
+}
+
+/* Appends an event to stream: sql writes its row and stamps its object
+ * ($1 the seq, $2… the rest of params, whose [0] is set here), then its
+ * webhook outbox rows. */
+static int append(store_tx *tx, store_stream stream, const char *name, const char *sql, int n, const char **params,
+                  store_err *err) {
     int64_t seq;
-    if (pg_tx_next_seq(tx->pg, STORE_STREAM_OPERATIONS, &seq, err)) return err->code;
-    char sbuf[PG_I64_LEN], nbuf[PG_I64_LEN];
-    const char *params[] = {pg_i64_param(sbuf, seq), id, pg_i64_param(nbuf, tx->now)};
-    if (run(tx, "dep_operation_event",
-            "WITH e AS (INSERT INTO operation_events (seq, operation_id, at) VALUES ($1, $2, $3))"
-            " UPDATE operations SET seq = $1, updated_at = $3 WHERE id = $2",
-            3, params, err))
-        return err->code;
-    return pg_tx_outbox_fill(tx->pg, STORE_STREAM_OPERATIONS, seq, err);
+    char sbuf[PG_I64_LEN];
+    if (pg_tx_next_seq(tx->pg, stream, &seq, err)) return err->code;
+    params[0] = pg_i64_param(sbuf, seq);
+    if (run(tx, name, sql, n, params, err)) return err->code;
+    return pg_tx_outbox_fill(tx->pg, stream, seq, err);
+}
+
+static int operation_event(store_tx *tx, const char *id, store_err *err) {
+    char nbuf[PG_I64_LEN];
+    const char *params[] = {NULL, id, pg_i64_param(nbuf, tx->now)};
+    return append(tx, STORE_STREAM_OPERATIONS, "dep_operation_event",
+                  "WITH e AS (INSERT INTO operation_events (seq, operation_id, at) VALUES ($1, $2, $3))"
+                  " UPDATE operations SET seq = $1, updated_at = $3 WHERE id = $2",
+                  3, params, err);
 }
 
 static int sub_operation_event(store_tx *tx, const char *parent, const char *sub, store_err *err) {
-    int64_t seq;
-    if (pg_tx_next_seq(tx->pg, STORE_STREAM_SUB_OPERATIONS, &seq, err)) return err->code;
-    char sbuf[PG_I64_LEN], nbuf[PG_I64_LEN];
-    const char *params[] = {pg_i64_param(sbuf, seq), parent, sub, pg_i64_param(nbuf, tx->now)};
-    if (run(tx, "dep_sub_operation_event",
-            "WITH e AS (INSERT INTO sub_operation_events (seq, parent_id, sub_id, at) VALUES ($1, $2, $3, $4))"
-            " UPDATE sub_operations SET seq = $1, updated_at = $4 WHERE parent_id = $2 AND sub_id = $3",
-            4, params, err))
-        return err->code;
-    return pg_tx_outbox_fill(tx->pg, STORE_STREAM_SUB_OPERATIONS, seq, err);
+    char nbuf[PG_I64_LEN];
+    const char *params[] = {NULL, parent, sub, pg_i64_param(nbuf, tx->now)};
+    return append(tx, STORE_STREAM_SUB_OPERATIONS, "dep_sub_operation_event",
+                  "WITH e AS (INSERT INTO sub_operation_events (seq, parent_id, sub_id, at) VALUES ($1, $2, $3, $4))"
+                  " UPDATE sub_operations SET seq = $1, updated_at = $4 WHERE parent_id = $2 AND sub_id = $3",
+                  4, params, err);
 }
 
 /* Writes the operation row (insert or update, un-archiving it). */
 static int upsert_operation(store_tx *tx, const char *id, const char *kind, const char *name, const char *description,
-                            const char *part_number, const char *revision, bool produces_serial, const char *dg,
+                            const char *part_number, const char *revision, bool produces_serial, deploy_digest dg,
                             store_err *err) {
     char nbuf[PG_I64_LEN];
-    const char *params[] = {id, kind, part_number, revision, name, description, produces_serial ? "1" : "0", dg,
-                            pg_i64_param(nbuf, tx->now)};
+    digest_hex hex;
+    const char *params[] = {id, kind, part_number, revision, name, description, produces_serial ? "1" : "0",
+                            hex_of(dg, hex), pg_i64_param(nbuf, tx->now)};
     return run(tx, "dep_operation_upsert",
                "INSERT INTO operations (id, kind, external_id, revision, name, description, produces_serial, digest,"
                " seq, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'hex'), 0, $9)"
@@ -149,47 +155,13 @@ static int write_process_children(store_tx *tx, const store_process_in *in, stor
     return STORE_OK;
 }
 
-int pgs_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_process(in, err)) return err->code;
-    unsigned char dg[DEPLOY_DIGEST_LEN];
-    digest_hex hex;
-    deploy_process_digest(in, dg);
-    hex_of(dg, hex);
-    existing ex;
-    if (load_operation(tx, in->id, hex, &ex, err) || deploy_check_kind(in->id, ex.found ? ex.kind : NULL, true, err))
-        return err->code;
-    if (!ex.found || ex.archived || !ex.same) {
-        if (upsert_operation(tx, in->id, "PROCESS", in->name, in->description, in->part_number, in->revision,
-                             in->produces_serial, hex, err) ||
-            write_process_children(tx, in, err) || operation_event(tx, in->id, err))
-            return err->code;
-        r.created = !ex.found;
-        r.changed = true;
-        r.events = 1;
-    }
-    if (res) *res = r;
-    return STORE_OK;
-}
-
 /* ---- products and subassemblies ---- */
-
-/* The components' operation ids as one JSON array (for
- * jsonb_array_elements_text); free it. */
-static char *component_ids_json(const store_product_in *in) {
-    const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
-    if (!ids) abort();
-    for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
-    char *json = json_string_array(ids, in->ncomponents);
-    free(ids);
-    return json;
-}
 
 /* The first component that is not an operation, and whether the product
  * would be inside one of its components' trees (as they are linked now):
  * one statement. */
 static int check_components(store_tx *tx, const store_product_in *in, store_err *err) {
-    char *json = component_ids_json(in);
+    char *json = deploy_component_ids_json(in);
     const char *params[] = {json, in->id};
     PGresult *r = pg_tx_query(tx->pg, "dep_components_check",
                               "SELECT (SELECT p.v FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS p(v, i)"
@@ -209,8 +181,7 @@ static int check_components(store_tx *tx, const store_product_in *in, store_err 
     return rc;
 }
 
-/* In SQLite's order (its primary key's, by sub_id in bytes): removed links
- * are archived, and streamed, in this order. */
+/* In SQLite's order (its primary key's: by sub_id in bytes). */
 static int load_links(store_tx *tx, const char *parent, deploy_links *out, store_err *err) {
     const char *params[] = {parent};
     PGresult *r = pg_tx_query(tx->pg, "dep_links_load",
@@ -225,69 +196,24 @@ static int load_links(store_tx *tx, const char *parent, deploy_links *out, store
     return STORE_OK;
 }
 
-/* deploy_links_sync's writes: ctx is the links' product */
-typedef struct link_ctx {
-    store_tx *tx;
-    const char *parent;
-} link_ctx;
-
-static int write_link(void *ctx, const store_component_in *c, int64_t position, store_err *err) {
-    link_ctx *l = ctx;
+static int write_link(store_tx *tx, const char *parent, const store_component_in *c, int64_t position,
+                      store_err *err) {
     char pbuf[PG_I64_LEN], nbuf[PG_I64_LEN];
-    const char *params[] = {l->parent, c->operation_id, c->group, pg_i64_param(pbuf, position), c->optional ? "1" : "0",
-                            pg_i64_param(nbuf, l->tx->now)};
-    if (run(l->tx, "dep_link_upsert",
-            "INSERT INTO sub_operations (parent_id, sub_id, sub_group, position, optional, seq, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (parent_id, sub_id) DO UPDATE SET"
-            " sub_group = excluded.sub_group, position = excluded.position, optional = excluded.optional,"
-            " updated_at = excluded.updated_at, archived_at = NULL",
-            6, params, err))
-        return err->code;
-    return sub_operation_event(l->tx, l->parent, c->operation_id, err);
+    const char *params[] = {parent, c->operation_id, c->group, pg_i64_param(pbuf, position), c->optional ? "1" : "0",
+                            pg_i64_param(nbuf, tx->now)};
+    return run(tx, "dep_link_upsert",
+               "INSERT INTO sub_operations (parent_id, sub_id, sub_group, position, optional, seq, updated_at)"
+               " VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (parent_id, sub_id) DO UPDATE SET"
+               " sub_group = excluded.sub_group, position = excluded.position, optional = excluded.optional,"
+               " updated_at = excluded.updated_at, archived_at = NULL",
+               6, params, err);
 }
 
-static int archive_link(void *ctx, const char *sub_id, store_err *err) {
-    link_ctx *l = ctx;
+static int archive_link(store_tx *tx, const char *parent, const char *sub_id, store_err *err) {
     char nbuf[PG_I64_LEN];
-    const char *params[] = {pg_i64_param(nbuf, l->tx->now), l->parent, sub_id};
-    if (run(l->tx, "dep_link_archive",
-            "UPDATE sub_operations SET archived_at = $1 WHERE parent_id = $2 AND sub_id = $3", 3, params, err))
-        return err->code;
-    return sub_operation_event(l->tx, l->parent, sub_id, err);
-}
-
-int pgs_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_product(in, err)) return err->code;
-    unsigned char dg[DEPLOY_DIGEST_LEN];
-    digest_hex hex;
-    deploy_product_digest(in, dg);
-    hex_of(dg, hex);
-    existing ex;
-    if (load_operation(tx, in->id, hex, &ex, err) || deploy_check_kind(in->id, ex.found ? ex.kind : NULL, false, err))
-        return err->code;
-    if (check_components(tx, in, err)) return err->code;
-    if (ex.found && !ex.archived && ex.same) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
-    /* the product's event first: its links' events follow it */
-    if (upsert_operation(tx, in->id, store_kind_name(in->kind), in->name, NULL, in->part_number, in->revision, false,
-                         hex, err) ||
-        operation_event(tx, in->id, err))
-        return err->code;
-    r.events = 1;
-    static const deploy_link_ops ops = {write_link, archive_link};
-    link_ctx ctx = {tx, in->id};
-    deploy_links old = {0};
-    int rc = load_links(tx, in->id, &old, err);
-    if (rc == STORE_OK) rc = deploy_links_sync(in, &old, &ops, &ctx, &r.events, err);
-    deploy_links_free(&old);
-    if (rc) return rc;
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
-    return STORE_OK;
+    const char *params[] = {pg_i64_param(nbuf, tx->now), parent, sub_id};
+    return run(tx, "dep_link_archive",
+               "UPDATE sub_operations SET archived_at = $1 WHERE parent_id = $2 AND sub_id = $3", 3, params, err);
 }
 
 /* ---- stations ---- */
@@ -314,23 +240,10 @@ static int check_station_processes(store_tx *tx, const store_station_in *in, sto
     return rc;
 }
 
-int pgs_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (deploy_check_station(in, err) || check_station_processes(tx, in, err)) return err->code;
-    unsigned char dg[DEPLOY_DIGEST_LEN];
-    digest_hex hex;
-    deploy_station_digest(in, dg);
-    hex_of(dg, hex);
-    existing ex;
-    if (load_existing(tx, "dep_station_load", "SELECT '', digest = decode($2, 'hex'), false FROM stations WHERE id = $1",
-                      in->id, hex, &ex, err))
-        return err->code;
-    if (ex.found && ex.same) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
+static int write_station(store_tx *tx, const store_station_in *in, deploy_digest dg, store_err *err) {
     char nbuf[PG_I64_LEN];
-    const char *params[] = {in->id, in->name, hex, pg_i64_param(nbuf, tx->now)};
+    digest_hex hex;
+    const char *params[] = {in->id, in->name, hex_of(dg, hex), pg_i64_param(nbuf, tx->now)};
     if (run(tx, "dep_station_upsert",
             "INSERT INTO stations (id, name, digest, updated_at) VALUES ($1, $2, decode($3, 'hex'), $4)"
             " ON CONFLICT (id) DO UPDATE SET name = excluded.name, digest = excluded.digest,"
@@ -346,8 +259,9 @@ int pgs_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy
                 "INSERT INTO station_processes (station_id, operation_id, position) VALUES ($1, $2, $3)", 3, sp, err))
             return err->code;
     }
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
     return STORE_OK;
 }
+
+/* ---- the deploys: store_deploy_rules.c on these statements ---- */
+
+DEPLOY_BACKEND(pgs_)

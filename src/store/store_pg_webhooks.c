@@ -54,10 +54,16 @@ int pgs_tx_webhook_put(store_tx *tx, const store_webhook *w, bool *replaced, sto
 
 /* ---- reads ---- */
 
-/* A stream name of a row (the CHECK keeps it one of the four). */
-static store_stream stream_col(const PGresult *r, int row, int col) {
-    store_stream s;
-    return store_stream_of_name(PQgetvalue(r, row, col), &s) ? s : STORE_STREAM_OPERATIONS;
+/* A subscription's columns id, stream, response_fragment, url, headers,
+ * secret, from column col on. */
+static void read_subscription(const PGresult *r, int row, int col, gql_arena *a, store_webhook *w) {
+    w->id = pg_text(r, row, col, a);
+    if (!store_stream_of_name(PQgetvalue(r, row, col + 1), &w->stream))
+        w->stream = STORE_STREAM_OPERATIONS;   /* the CHECK keeps it one of the four */
+    w->response_fragment = pg_text(r, row, col + 2, a);
+    w->url = pg_text(r, row, col + 3, a);
+    w->headers_json = pg_text(r, row, col + 4, a);
+    w->secret = pg_text(r, row, col + 5, a);
 }
 
 int pgs_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, store_err *err) {
@@ -76,17 +82,12 @@ int pgs_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, st
     for (size_t i = 0; i < count; i++) {
         int row = (int)i;
         rows[i] = (store_webhook){
-            .id = pg_text(r, row, 0, a),
-            .stream = stream_col(r, row, 1),
-            .response_fragment = pg_text(r, row, 2, a),
-            .url = pg_text(r, row, 3, a),
-            .headers_json = pg_text(r, row, 4, a),
-            .secret = pg_text(r, row, 5, a),
             .created_at = pg_i64(r, row, 6),
             .last_delivered_seq = PQgetisnull(r, row, 7) ? -1 : pg_i64(r, row, 7),
             .failing = pg_bool(r, row, 8),
             .pending = pg_i64(r, row, 9),
         };
+        read_subscription(r, row, 0, a, &rows[i]);
     }
     pgs_read_release(s, r);
     *out = count ? rows : NULL;
@@ -141,14 +142,9 @@ int pgs_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_d
             .attempts = pg_i64(r, 0, 2),
             .created_at = pg_i64(r, 0, 3),
             .next_attempt_at = pg_i64(r, 0, 4),
-            .w = {.id = pg_text(r, 0, 5, a),
-                  .stream = stream_col(r, 0, 6),
-                  .response_fragment = pg_text(r, 0, 7, a),
-                  .url = pg_text(r, 0, 8, a),
-                  .headers_json = pg_text(r, 0, 9, a),
-                  .secret = pg_text(r, 0, 10, a),
-                  .failing = pg_bool(r, 0, 11)},
+            .w = {.failing = pg_bool(r, 0, 11)},
         };
+        read_subscription(r, 0, 5, a, &out->w);
         *found = true;
     }
     pgs_read_release(s, r);
