@@ -4,15 +4,57 @@
  * answers. The outbox rows of an event are written by the event's own
  * transaction (pg_tx_outbox_fill, pg_events.c).
  *
- * Must never: keep the outbox of a replaced or removed subscription, or
- * start a subscription at a head that a transaction appending to its stream
- * has not committed yet (that event's outbox fill would miss it).
+ * Several instances share the outbox: a subscription is delivered by the
+ * instance that holds its claim (claimed_by, claim_until: migration 006), a
+ * lease rather than a held transaction (an HTTP request must not keep one
+ * open). store_webhooks_due claims what is due and free (or already this
+ * instance's, which renews the lease: the scan runs every 100 ms, and the
+ * row in flight stays due until its answer is recorded), skipping rows
+ * another instance is claiming at that moment (SKIP LOCKED);
+ * store_webhook_head answers only the holder; a 2xx that empties the
+ * outbox gives the claim up. An instance that dies loses its claims when
+ * their leases run out, and another goes on from the head row (the one in
+ * flight may be sent again, as after a crash on SQLite). Lease times are
+ * the database's clock, so instances need not agree on the time.
+ *
+ * Must never: keep the outbox of a replaced or removed subscription, start
+ * a subscription at a head that a transaction appending to its stream has
+ * not committed yet (that event's outbox fill would miss it), or let two
+ * instances hold one subscription's claim at once.
  */
+#include <inttypes.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pg_events.h"
 #include "pg_util.h"
 #include "store_pg.h"
+
+/* A claim lasts this long past its last renewal: longer than a delivery
+ * can take (libcurl's timeout is 10 s) with its record, so a live holder
+ * never loses one mid-delivery. */
+#define LEASE_MS "30000"
+/* The most subscriptions one scan claims: instances share a burst. */
+#define CLAIM_MAX "256"
+/* Now, in ms, on the database's clock. */
+#define DB_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+
+/* This store's name in claimed_by: random per process (a restarted
+ * instance is another claimant), and per store (a process may open two). */
+static char process_tag[17];
+static void make_process_tag(void) {
+    unsigned char b[8];
+    if (RAND_bytes(b, sizeof b) != 1) abort();
+    for (int i = 0; i < 8; i++) snprintf(process_tag + 2 * i, 3, "%02x", b[i]);
+}
+static const char *claimant(const store *s, char buf[40]) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_process_tag);
+    snprintf(buf, 40, "%s-%" PRIxPTR, process_tag, (uintptr_t)s);
+    return buf;
+}
 
 int pgs_tx_webhook_outbox_fill(store_tx *tx, store_stream stream, int64_t seq, store_err *err) {
     return pg_tx_outbox_fill(tx->pg, stream, seq, err);
@@ -102,16 +144,21 @@ int pgs_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub 
     *out = NULL;
     *n = 0;
     /* each subscription's head row (the least seq of its outbox: one probe
-       of UNIQUE (subscription_id, seq)); ties by id, as on SQLite */
-    char nbuf[PG_I64_LEN];
-    const char *params[] = {pg_i64_param(nbuf, now)};
+       of UNIQUE (subscription_id, seq)); ties by id, as on SQLite. Claimed
+       for this instance: free, run out, or its own (renewed). */
+    char nbuf[PG_I64_LEN], me[40];
+    const char *params[] = {pg_i64_param(nbuf, now), claimant(s, me)};
     const PGresult *r;
     if (pgs_read(s,
-                 "SELECT w.id, w.url FROM webhook_subscriptions w CROSS JOIN LATERAL"
-                 " (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
+                 "WITH due AS (SELECT w.id, head.next_attempt_at AS next FROM webhook_subscriptions w"
+                 " CROSS JOIN LATERAL (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
                  " ORDER BY h.seq LIMIT 1) head WHERE head.next_attempt_at <= $1::bigint"
-                 " ORDER BY head.next_attempt_at, w.id COLLATE \"C\"",
-                 1, params, &r, err))
+                 " AND (w.claimed_by = $2 OR w.claim_until IS NULL OR w.claim_until < " DB_NOW ")"
+                 " ORDER BY head.next_attempt_at, w.id COLLATE \"C\" LIMIT " CLAIM_MAX " FOR UPDATE OF w SKIP LOCKED),"
+                 " c AS (UPDATE webhook_subscriptions w SET claimed_by = $2, claim_until = " DB_NOW " + " LEASE_MS
+                 " FROM due WHERE w.id = due.id RETURNING w.id, w.url, due.next)"
+                 " SELECT id, url FROM c ORDER BY next, id COLLATE \"C\"",
+                 2, params, &r, err))
         return err->code;
     size_t count = (size_t)PQntuples(r);
     store_webhook_due_sub *rows = gql_arena_alloc(a, (count ? count : 1) * sizeof *rows);
@@ -126,14 +173,16 @@ int pgs_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub 
 int pgs_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_due *out, bool *found,
                      store_err *err) {
     *found = false;
-    const char *params[] = {sub_id};
+    char me[40];
+    const char *params[] = {sub_id, claimant(s, me)};
     const PGresult *r;
     if (pgs_read(s,
                  "SELECT o.id, o.seq, o.attempts, o.created_at, o.next_attempt_at, w.id, w.stream,"
                  " w.response_fragment, w.url, w.headers, w.secret, w.failing"
                  " FROM webhook_subscriptions w CROSS JOIN LATERAL (SELECT * FROM webhook_outbox h"
-                 " WHERE h.subscription_id = w.id ORDER BY h.seq LIMIT 1) o WHERE w.id = $1",
-                 1, params, &r, err))
+                 " WHERE h.subscription_id = w.id ORDER BY h.seq LIMIT 1) o WHERE w.id = $1"
+                 " AND w.claimed_by = $2 AND w.claim_until >= " DB_NOW,
+                 2, params, &r, err))
         return err->code;
     if (PQntuples(r) == 1) {
         *out = (store_webhook_due){
@@ -158,16 +207,22 @@ int pgs_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_d
 #define OUTBOX_ROW "id = $1::bigint AND subscription_id = $2 AND seq = $3::bigint"
 
 int pgs_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id, int64_t seq, store_err *err) {
-    char ibuf[PG_I64_LEN], sbuf[PG_I64_LEN];
-    const char *params[] = {pg_i64_param(ibuf, outbox_id), sub_id, pg_i64_param(sbuf, seq)};
+    char ibuf[PG_I64_LEN], sbuf[PG_I64_LEN], me[40];
+    const char *params[] = {pg_i64_param(ibuf, outbox_id), sub_id, pg_i64_param(sbuf, seq), claimant(tx->s, me)};
     /* the subscription moves on only if the row was still there (not
-       unsubscribed or replaced meanwhile) */
+       unsubscribed or replaced meanwhile); its holder renews the claim, or
+       gives it up when this was the last row */
     PGresult *r = pg_tx_query(tx->pg, "hook_delivered",
-                              "WITH d AS (DELETE FROM webhook_outbox WHERE " OUTBOX_ROW " RETURNING seq)"
+                              "WITH d AS (DELETE FROM webhook_outbox WHERE " OUTBOX_ROW " RETURNING seq),"
+                              " more AS (SELECT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.subscription_id = $2"
+                              " AND o.id <> $1::bigint) AS rows)"
                               " UPDATE webhook_subscriptions SET failing = 0,"
-                              " last_delivered_seq = greatest(coalesce(last_delivered_seq, 0), d.seq)"
-                              " FROM d WHERE id = $2",
-                              3, params, err);
+                              " last_delivered_seq = greatest(coalesce(last_delivered_seq, 0), d.seq),"
+                              " claimed_by = CASE WHEN claimed_by = $4 AND NOT more.rows THEN NULL ELSE claimed_by END,"
+                              " claim_until = CASE WHEN claimed_by IS DISTINCT FROM $4 THEN claim_until"
+                              " WHEN more.rows THEN " DB_NOW " + " LEASE_MS " END"
+                              " FROM d, more WHERE id = $2",
+                              4, params, err);
     if (!r) return err->code;
     PQclear(r);
     return STORE_OK;

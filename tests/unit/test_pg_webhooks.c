@@ -3,7 +3,9 @@
  * and failures give the same answers (codes, messages, lists, due rows,
  * heads, counts) and the same rows underneath. Then what only several
  * writers can show: a subscription registered while another transaction
- * appends to its stream misses nothing and gets nothing twice. */
+ * appends to its stream misses nothing and gets nothing twice, and a
+ * subscription's deliveries are claimed by one instance at a time, with a
+ * lease another instance takes over when it runs out. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -362,6 +364,88 @@ static void delivery(void **state) {
     diff_close(&p);
 }
 
+/* ---- several instances (PostgreSQL only) ---- */
+
+/* One store's due subscriptions at FAR, as "id id …" (claiming them). */
+static const char *due_of(store *s, char out[256]) {
+    gql_arena a;
+    gql_arena_init(&a, 0);
+    store_webhook_due_sub *d;
+    size_t n;
+    store_err err = {0};
+    assert_int_equal(store_webhooks_due(s, FAR, &a, &d, &n, &err), STORE_OK);
+    out[0] = 0;
+    for (size_t k = 0; k < n; k++) snprintf(out + strlen(out), 256 - strlen(out), "%s%s", k ? " " : "", d[k].id);
+    gql_arena_free(&a);
+    return out;
+}
+
+/* Whether store s may send sub's head row now; its head in *out. */
+static bool head_of(store *s, const char *sub, gql_arena *a, store_webhook_due *out) {
+    bool found = false;
+    store_err err = {0};
+    assert_int_equal(store_webhook_head(s, sub, a, out, &found, &err), STORE_OK);
+    return found;
+}
+
+static void claims_across_instances(void **state) {
+    (void)state;
+    diff_pair p;
+    diff_open(&p, "t_hooks_claims");
+    store_err err = {0};
+    store *a = p.s[DIFF_PG], *b = store_open(p.pgurl, NULL, &err);   /* two instances */
+    if (!b) fail_msg("%s", err.message);
+    put_both(&p, "x", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
+    put_both(&p, "y", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
+    process_both(&p, "p1");
+    char due[256];
+    gql_arena ar;
+    gql_arena_init(&ar, 0);
+    store_webhook_due h;
+
+    /* the first scan claims both; the other instance gets neither, and may
+     * not start them on its own */
+    assert_string_equal(due_of(a, due), "x y");
+    assert_string_equal(due_of(b, due), "");
+    assert_false(head_of(b, "x", &ar, &h));
+    assert_true(head_of(a, "x", &ar, &h));
+    assert_string_equal(due_of(a, due), "x y");   /* its own: renewed */
+
+    /* x's last row delivered: its claim is given up, y's kept */
+    record_job rj = {.sub_id = "x", .outbox_id = h.outbox_id, .seq = h.seq};
+    assert_int_equal(store_exec_sync(a, run_record, &rj, &err), STORE_OK);
+    assert_int_equal(pg_test_int(p.pgdb, "SELECT count(*) FROM webhook_subscriptions WHERE claimed_by IS NULL"
+                                         " AND claim_until IS NULL AND id = 'x'"),
+                     1);
+    process_both(&p, "p2");
+    assert_string_equal(due_of(b, due), "x");
+    assert_false(head_of(a, "x", &ar, &h));
+    assert_true(head_of(b, "x", &ar, &h));
+    assert_int_equal(h.seq, 2);
+
+    /* a stops renewing (it died): once y's lease has run out, b takes it
+     * over from its head row */
+    assert_string_equal(due_of(b, due), "x");
+    pg_test_exec(p.pgdb, "UPDATE webhook_subscriptions SET claim_until = claim_until - 31000 WHERE id = 'y'", NULL);
+    assert_string_equal(due_of(b, due), "y x");   /* y's head (seq 1) is the older row */
+    assert_false(head_of(a, "y", &ar, &h));
+    assert_true(head_of(b, "y", &ar, &h));
+    assert_int_equal(h.seq, 1);
+
+    /* a subscription another instance is claiming at this moment (its row
+     * locked) is skipped, not waited for */
+    pg_test_exec(p.pgdb, "UPDATE webhook_subscriptions SET claim_until = 0", NULL);
+    pg_test_exec(p.pgdb, "BEGIN", NULL);
+    pg_test_exec(p.pgdb, "SELECT 1 FROM webhook_subscriptions WHERE id = 'x' FOR UPDATE", NULL);
+    assert_string_equal(due_of(a, due), "y");
+    pg_test_exec(p.pgdb, "COMMIT", NULL);
+    assert_string_equal(due_of(a, due), "y x");
+    assert_string_equal(due_of(b, due), "");
+    gql_arena_free(&ar);
+    store_close(b);
+    diff_close(&p);
+}
+
 /* ---- several writers (PostgreSQL only) ---- */
 
 typedef struct sync_call {
@@ -479,6 +563,7 @@ int main(void) {
         cmocka_unit_test(subscriptions),
         cmocka_unit_test(appended_events),
         cmocka_unit_test(delivery),
+        cmocka_unit_test(claims_across_instances),
         cmocka_unit_test(put_while_appending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
