@@ -184,11 +184,9 @@ static void products(void **state) {
     (void)state;
     diff_pair p;
     diff_open(&p, "t_deploy_products");
-    const char *procs[] = {"pa", "pb", "pc"};
-    for (int i = 0; i < 3; i++) {
-        store_process_in pr = {.id = procs[i], .name = procs[i]};
-        assert_int_equal(deploy_both(&p, (deploy_job){.process = &pr}, NULL), STORE_OK);
-    }
+    diff_process(&p, "pa");
+    diff_process(&p, "pb");
+    diff_process(&p, "pc");
     store_component_in sub_comps[] = {{"pc", NULL, false}};
     store_product_in sub = {.id = "sub", .name = "Sub", .part_number = "PN-S", .kind = STORE_KIND_SUBASSEMBLY,
                             .components = sub_comps, .ncomponents = 1};
@@ -239,8 +237,7 @@ static void product_refusals(void **state) {
     (void)state;
     diff_pair p;
     diff_open(&p, "t_deploy_product_refusals");
-    store_process_in pa = {.id = "pa", .name = "A"};
-    assert_int_equal(deploy_both(&p, (deploy_job){.process = &pa}, NULL), STORE_OK);
+    diff_process(&p, "pa");
     store_component_in c_outer[] = {{"inner", NULL, false}};
     store_component_in c_inner[] = {{"pa", NULL, false}};
     store_product_in inner = {.id = "inner", .name = "I", .kind = STORE_KIND_SUBASSEMBLY, .components = c_inner,
@@ -286,11 +283,8 @@ static void stations(void **state) {
     (void)state;
     diff_pair p;
     diff_open(&p, "t_deploy_stations");
-    const char *procs[] = {"pa", "pb"};
-    for (int i = 0; i < 2; i++) {
-        store_process_in pr = {.id = procs[i], .name = procs[i]};
-        assert_int_equal(deploy_both(&p, (deploy_job){.process = &pr}, NULL), STORE_OK);
-    }
+    diff_process(&p, "pa");
+    diff_process(&p, "pb");
     store_product_in prod = {.id = "prod", .name = "Prod", .kind = STORE_KIND_PRODUCT};
     assert_int_equal(deploy_both(&p, (deploy_job){.product = &prod}, NULL), STORE_OK);
     long long op_events = diff_int(&p, "SELECT count(*) FROM operation_events");

@@ -55,6 +55,14 @@ static inline int diff_exec(diff_pair *p, store_job_fn run, void *arg[DIFF_N]) {
     return rc[DIFF_SQ];
 }
 
+/* A process named by its id, deployed on both. */
+static inline void diff_process(diff_pair *p, const char *id) {
+    store_process_in pr = {.id = id, .name = id};
+    deploy_job js[DIFF_N] = {{.process = &pr}, {.process = &pr}};
+    void *args[DIFF_N] = {&js[DIFF_SQ], &js[DIFF_PG]};
+    assert_int_equal(diff_exec(p, run_deploy, args), STORE_OK);
+}
+
 /* The rows of a query as text: one line a row, columns joined by '|',
  * SQL NULL as "NULL". *out is malloc'd. */
 static inline void diff_add(char **buf, size_t *len, const char *s) {

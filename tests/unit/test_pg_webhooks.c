@@ -16,6 +16,8 @@
 #include "store_internal.h"
 #include "test_pg_diff.h"
 
+#define FAR 4000000000000LL   /* ms: after any clock this test runs under */
+
 /* ---- jobs ---- */
 
 typedef struct put_job {
@@ -83,13 +85,6 @@ static void del_both(diff_pair *p, const char *id, bool want_found) {
     assert_int_equal(js[DIFF_PG].found, want_found);
 }
 
-static void process_both(diff_pair *p, const char *id) {
-    store_process_in pr = {.id = id, .name = id};
-    deploy_job js[DIFF_N] = {{.process = &pr}, {.process = &pr}};
-    void *args[DIFF_N] = {&js[DIFF_SQ], &js[DIFF_PG]};
-    assert_int_equal(diff_exec(p, run_deploy, args), STORE_OK);
-}
-
 static int append_both(diff_pair *p, append_job j) {
     append_job js[DIFF_N] = {j, j};
     void *args[DIFF_N] = {&js[DIFF_SQ], &js[DIFF_PG]};
@@ -131,25 +126,28 @@ static size_t same_list(diff_pair *p) {
     return n[DIFF_SQ];
 }
 
-/* Both stores' due subscriptions at now, in order, as "id id …". */
-static void same_due(diff_pair *p, int64_t now, const char *want) {
+/* One store's due subscriptions at now, in order, as "id id …" (on
+ * PostgreSQL: claiming them). */
+static const char *due_of(store *s, int64_t now, char out[256]) {
     gql_arena a;
     gql_arena_init(&a, 0);
-    char got[DIFF_N][256];
-    for (int i = 0; i < DIFF_N; i++) {
-        store_webhook_due_sub *d;
-        size_t n;
-        store_err err = {0};
-        assert_int_equal(store_webhooks_due(p->s[i], now, &a, &d, &n, &err), STORE_OK);
-        got[i][0] = 0;
-        for (size_t k = 0; k < n; k++) {
-            assert_string_equal(d[k].url, "http://127.0.0.1:9/hook");
-            snprintf(got[i] + strlen(got[i]), sizeof got[i] - strlen(got[i]), "%s%s", k ? " " : "", d[k].id);
-        }
+    store_webhook_due_sub *d;
+    size_t n;
+    store_err err = {0};
+    assert_int_equal(store_webhooks_due(s, now, &a, &d, &n, &err), STORE_OK);
+    out[0] = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_string_equal(d[k].url, "http://127.0.0.1:9/hook");
+        snprintf(out + strlen(out), 256 - strlen(out), "%s%s", k ? " " : "", d[k].id);
     }
-    assert_string_equal(got[DIFF_SQ], want);
-    assert_string_equal(got[DIFF_PG], want);
     gql_arena_free(&a);
+    return out;
+}
+
+static void same_due(diff_pair *p, int64_t now, const char *want) {
+    char got[256];
+    assert_string_equal(due_of(p->s[DIFF_SQ], now, got), want);
+    assert_string_equal(due_of(p->s[DIFF_PG], now, got), want);
 }
 
 /* Both heads of sub; out[i]: backend i's (outbox ids are each store's own).
@@ -201,7 +199,7 @@ static void subscriptions(void **state) {
     (void)state;
     diff_pair p;
     diff_open(&p, "t_hooks_subscriptions");
-    process_both(&p, "p1");
+    diff_process(&p, "p1");
     put_both(&p, "ops", STORE_STREAM_OPERATIONS, "{\"X-A\":\"1\"}", STORE_OK, false);
     put_both(&p, "subs", STORE_STREAM_SUB_OPERATIONS, NULL, STORE_OK, false);
     put_both(&p, "wo", STORE_STREAM_WORK_ORDERS, NULL, STORE_EINPUT, false);
@@ -214,7 +212,7 @@ static void subscriptions(void **state) {
 
     /* each event gets one row per subscription of its stream, stamped with
      * the event's time, in the event's transaction */
-    process_both(&p, "p2");
+    diff_process(&p, "p2");
     store_component_in comps[] = {{"p1", NULL, false}, {"p2", "g", true}};
     store_product_in prod = {.id = "prod", .name = "Prod", .kind = STORE_KIND_PRODUCT, .components = comps,
                              .ncomponents = 2};
@@ -286,8 +284,6 @@ static void record_both(diff_pair *p, record_job j, const store_webhook_due head
     assert_int_equal(diff_exec(p, run_record, args), STORE_OK);
 }
 
-#define FAR 4000000000000LL   /* ms: after any clock this test runs under */
-
 static void delivery(void **state) {
     (void)state;
     diff_pair p;
@@ -295,8 +291,8 @@ static void delivery(void **state) {
     put_both(&p, "b", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
     put_both(&p, "a", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
     put_both(&p, "n", STORE_STREAM_NOTES, NULL, STORE_OK, false);
-    process_both(&p, "p1");
-    process_both(&p, "p2");
+    diff_process(&p, "p1");
+    diff_process(&p, "p2");
     same_counts(&p, 4, 0);
     /* one event's rows are due at once: ties by id */
     same_due(&p, FAR, "a b");
@@ -366,20 +362,6 @@ static void delivery(void **state) {
 
 /* ---- several instances (PostgreSQL only) ---- */
 
-/* One store's due subscriptions at FAR, as "id id …" (claiming them). */
-static const char *due_of(store *s, char out[256]) {
-    gql_arena a;
-    gql_arena_init(&a, 0);
-    store_webhook_due_sub *d;
-    size_t n;
-    store_err err = {0};
-    assert_int_equal(store_webhooks_due(s, FAR, &a, &d, &n, &err), STORE_OK);
-    out[0] = 0;
-    for (size_t k = 0; k < n; k++) snprintf(out + strlen(out), 256 - strlen(out), "%s%s", k ? " " : "", d[k].id);
-    gql_arena_free(&a);
-    return out;
-}
-
 /* Whether store s may send sub's head row now; its head in *out. */
 static bool head_of(store *s, const char *sub, gql_arena *a, store_webhook_due *out) {
     bool found = false;
@@ -397,7 +379,7 @@ static void claims_across_instances(void **state) {
     if (!b) fail_msg("%s", err.message);
     put_both(&p, "x", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
     put_both(&p, "y", STORE_STREAM_OPERATIONS, NULL, STORE_OK, false);
-    process_both(&p, "p1");
+    diff_process(&p, "p1");
     char due[256];
     gql_arena ar;
     gql_arena_init(&ar, 0);
@@ -405,11 +387,11 @@ static void claims_across_instances(void **state) {
 
     /* the first scan claims both; the other instance gets neither, and may
      * not start them on its own */
-    assert_string_equal(due_of(a, due), "x y");
-    assert_string_equal(due_of(b, due), "");
+    assert_string_equal(due_of(a, FAR, due), "x y");
+    assert_string_equal(due_of(b, FAR, due), "");
     assert_false(head_of(b, "x", &ar, &h));
     assert_true(head_of(a, "x", &ar, &h));
-    assert_string_equal(due_of(a, due), "x y");   /* its own: renewed */
+    assert_string_equal(due_of(a, FAR, due), "x y");   /* its own: renewed */
 
     /* x's last row delivered: its claim is given up, y's kept */
     record_job rj = {.sub_id = "x", .outbox_id = h.outbox_id, .seq = h.seq};
@@ -417,17 +399,17 @@ static void claims_across_instances(void **state) {
     assert_int_equal(pg_test_int(p.pgdb, "SELECT count(*) FROM webhook_subscriptions WHERE claimed_by IS NULL"
                                          " AND claim_until IS NULL AND id = 'x'"),
                      1);
-    process_both(&p, "p2");
-    assert_string_equal(due_of(b, due), "x");
+    diff_process(&p, "p2");
+    assert_string_equal(due_of(b, FAR, due), "x");
     assert_false(head_of(a, "x", &ar, &h));
     assert_true(head_of(b, "x", &ar, &h));
     assert_int_equal(h.seq, 2);
 
     /* a stops renewing (it died): once y's lease has run out, b takes it
      * over from its head row */
-    assert_string_equal(due_of(b, due), "x");
+    assert_string_equal(due_of(b, FAR, due), "x");
     pg_test_exec(p.pgdb, "UPDATE webhook_subscriptions SET claim_until = claim_until - 31000 WHERE id = 'y'", NULL);
-    assert_string_equal(due_of(b, due), "y x");   /* y's head (seq 1) is the older row */
+    assert_string_equal(due_of(b, FAR, due), "y x");   /* y's head (seq 1) is the older row */
     assert_false(head_of(a, "y", &ar, &h));
     assert_true(head_of(b, "y", &ar, &h));
     assert_int_equal(h.seq, 1);
@@ -437,10 +419,10 @@ static void claims_across_instances(void **state) {
     pg_test_exec(p.pgdb, "UPDATE webhook_subscriptions SET claim_until = 0", NULL);
     pg_test_exec(p.pgdb, "BEGIN", NULL);
     pg_test_exec(p.pgdb, "SELECT 1 FROM webhook_subscriptions WHERE id = 'x' FOR UPDATE", NULL);
-    assert_string_equal(due_of(a, due), "y");
+    assert_string_equal(due_of(a, FAR, due), "y");
     pg_test_exec(p.pgdb, "COMMIT", NULL);
-    assert_string_equal(due_of(a, due), "y x");
-    assert_string_equal(due_of(b, due), "");
+    assert_string_equal(due_of(a, FAR, due), "y x");
+    assert_string_equal(due_of(b, FAR, due), "");
     gql_arena_free(&ar);
     store_close(b);
     diff_close(&p);
@@ -498,7 +480,7 @@ static void put_while_appending(void **state) {
     diff_pair p;
     diff_open(&p, "t_hooks_concurrent");
     store *s = p.s[DIFF_PG];
-    process_both(&p, "p1");
+    diff_process(&p, "p1");
 
     /* 1. another instance's transaction has taken seq 2 and not committed:
      * the put waits for it and starts after it (its event was filled
