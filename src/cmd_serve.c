@@ -137,11 +137,29 @@ static void on_signal(uv_signal_t *h, int signum) {
 }
 
 /* The first start on a database: demo data, the admin token. No loop. */
+/* The URL for the log, its password (postgres://user:PASSWORD@host/…)
+ * replaced by "***": logs are read by more people than the database's owner. */
+#define SHOWN_URL_MAX 512
+static const char *shown_url(const char *url, char buf[SHOWN_URL_MAX]) {
+    snprintf(buf, SHOWN_URL_MAX, "%s", url);
+    char *scheme = strstr(buf, "://");
+    if (!scheme) return buf;
+    char *user = scheme + 3, *at = strchr(user, '@'), *slash = strchr(user, '/');
+    if (!at || (slash && slash < at)) return buf;
+    char *colon = memchr(user, ':', (size_t)(at - user));
+    if (!colon) return buf;
+    char rest[SHOWN_URL_MAX];
+    snprintf(rest, sizeof rest, "%s", at);
+    snprintf(colon, SHOWN_URL_MAX - (size_t)(colon - buf), ":***%s", rest);
+    return buf;
+}
+
 static int prepare_database(const char *url, bool demo) {
+    char shown[SHOWN_URL_MAX];
     store_err err = {0};
     store *st = store_open(url, NULL, &err);
     if (!st) {
-        log_event(LOG_ERROR, "store_open_failed", "db", url, "error", err.message, NULL);
+        log_event(LOG_ERROR, "store_open_failed", "db", shown_url(url, shown), "error", err.message, NULL);
         fprintf(stderr, "mesd serve: %s\n", err.message);
         return 1;
     }
@@ -178,6 +196,7 @@ static int prepare_database(const char *url, bool demo) {
 #define FLAG(n, v) {.name = (n), .takes_value = (v)}
 
 int cmd_serve(int argc, char **argv) {
+    char shown[SHOWN_URL_MAX];
     cli_flag f[F_COUNT] = {
         [F_LISTEN] = FLAG("listen", true),           [F_DB] = FLAG("db", true),
         [F_DEMO] = FLAG("demo", false),              [F_LOG_LEVEL] = FLAG("log-level", true),
@@ -254,16 +273,6 @@ int cmd_serve(int argc, char **argv) {
         else *(uint32_t *)nums[i].dst = (uint32_t)v;
     }
     const char *url = f[F_DB].value ? f[F_DB].value : STORE_DEFAULT_URL;
-    /* Before anything touches the database: serving needs the asynchronous
-     * reads of docs/postgres-plan.md, which do not exist yet. */
-    if (store_url_pg(url)) {
-        const char *why = "the server on PostgreSQL is not built yet (issue 7); "
-                          "mesd migrate and mesd token work with --db postgres://…";
-        log_event(LOG_ERROR, "store_open_failed", "error", why, NULL);
-        fprintf(stderr, "mesd serve: %s\n", why);
-        return 1;
-    }
-
     if (prepare_database(url, f[F_DEMO].present) != 0) return 1;
 
     serve_state ss;
@@ -273,7 +282,7 @@ int cmd_serve(int argc, char **argv) {
     ss.st = store_open(url, &ss.loop, &err);
     int rc = 0;
     if (!ss.st) {
-        log_event(LOG_ERROR, "store_open_failed", "db", url, "error", err.message, NULL);
+        log_event(LOG_ERROR, "store_open_failed", "db", shown_url(url, shown), "error", err.message, NULL);
         rc = 1;
         goto out;
     }
@@ -305,7 +314,7 @@ int cmd_serve(int argc, char **argv) {
     uv_signal_start(&ss.sigint, on_signal, SIGINT);
     uv_signal_start(&ss.sigterm, on_signal, SIGTERM);
     signal(SIGPIPE, SIG_IGN);
-    log_event(LOG_INFO, "listening", "host", cfg.host, "#port", port, "db", url, NULL);
+    log_event(LOG_INFO, "listening", "host", cfg.host, "#port", port, "db", shown_url(url, shown), NULL);
     uv_run(&ss.loop, UV_RUN_DEFAULT);
 out:
     mes_hooks_stop(ss.hooks);

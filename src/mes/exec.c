@@ -83,12 +83,7 @@ void mes_write_ext(mes_write *w, gql_arena *a, const char *key, const char *valu
 }
 
 void mes_write_fail_store(mes_write *w, const store_err *err) {
-    const char *code = err->code == STORE_ENOTFOUND ? "NOT_FOUND"
-                       : err->code == STORE_EINPUT  ? "BAD_INPUT"
-                       : err->code == STORE_ECONFLICT ? "CONFLICT"
-                       : err->code == STORE_EBUSY     ? "BUSY"
-                                                      : "INTERNAL";
-    mes_write_fail(w, code, "%s", err->message[0] ? err->message : "the write failed");
+    mes_write_fail(w, mes_store_code(err->code), "%s", err->message[0] ? err->message : "the write failed");
 }
 
 mes_write *mes_ctx_write(mes_ctx *c, const gql_resolve_info *info) {

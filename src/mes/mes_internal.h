@@ -83,6 +83,8 @@ void mes_write_fail(mes_write *w, const char *code, const char *fmt, ...) __attr
 void mes_write_ext(mes_write *w, gql_arena *a, const char *key, const char *value);
 /* Maps a store error to a write failure: ENOTFOUND → NOT_FOUND, EINPUT →
  * BAD_INPUT, ECONFLICT → CONFLICT, EBUSY → BUSY, anything else → INTERNAL. */
+/* The GraphQL error code of a store error ("NOT_FOUND", "DATABASE_UNAVAILABLE", …). */
+const char *mes_store_code(int code);
 void mes_write_fail_store(mes_write *w, const store_err *err);
 /* In the answer pass: the write planned for the root field being resolved
  * (matched by response key); NULL when none was planned. */

@@ -43,13 +43,25 @@ bool mes_bind_all(gql_schema *s, const char *type, const mes_binding *b, size_t 
 
 mes_ctx *mes_ctx_of(const gql_resolve_info *info) { return info->context; }
 
+const char *mes_store_code(int code) {
+    switch (code) {
+    case STORE_ENOTFOUND: return "NOT_FOUND";
+    case STORE_EINPUT: return "BAD_INPUT";
+    case STORE_ECONFLICT: return "CONFLICT";
+    case STORE_EBUSY: return "BUSY";
+    case STORE_EUNAVAILABLE: return "DATABASE_UNAVAILABLE";   /* PostgreSQL out of reach: nothing changed, retry */
+    default: return "INTERNAL";
+    }
+}
+
 gql_rv mes_read_error(gql_arena *a, const store_err *err) {
     /* a pass's read that is not there yet: the pass's output is thrown away
        and the request runs again, so this is no failure (nothing logged or
        counted) */
     if (err->code == STORE_PENDING) return gql_rv_error("read pending", "PENDING");
     return gql_rv_error(gql_arena_strdup(a, err->message[0] ? err->message : "reading failed"),
-                        err->code == STORE_EINPUT ? "BAD_INPUT" : "INTERNAL");
+                        err->code == STORE_EINPUT || err->code == STORE_EUNAVAILABLE ? mes_store_code(err->code)
+                                                                                      : "INTERNAL");
 }
 
 gql_rv mes_list_of(gql_arena *a, const void *refs, size_t size, size_t first, size_t count) {

@@ -52,7 +52,7 @@ bool mes_work_order_filter(store *st, gql_arena *a, const gql_val *args, const s
     store_station *row;
     store_err err = {0};
     if (store_station_get(st, station_id, a, &row, &err)) {
-        *code = err.code == STORE_EINPUT ? "BAD_INPUT" : "INTERNAL";
+        *code = err.code == STORE_EINPUT || err.code == STORE_EUNAVAILABLE ? mes_store_code(err.code) : "INTERNAL";
         *message = gql_arena_strdup(a, err.message);
         return false;
     }

@@ -94,6 +94,9 @@ struct mes_hooks {
     bool stopping;
     uint64_t delivered, failed;
     bool host_waiting;         /* the last scan left a due row for want of a slot at its host */
+    bool scanning, scan_again; /* a scan's reads are out; another scan was asked for meanwhile */
+    bool counting;             /* a count's reads are out */
+    int64_t last_pending, last_failing;   /* the outbox's counts, as last read */
     struct hook_doc *docs;     /* prepared documents by fragment */
     size_t ndocs;
     gql_arena arena;           /* a scan's and a render's scratch */
@@ -700,10 +703,22 @@ static bool try_start(mes_hooks *h, const char *sub_id, const char *host) {
     return true;
 }
 
-static void on_scan(uv_timer_t *t) {
-    mes_hooks *h = t->data;
-    for (delivery *d = h->flight; d; d = d->next)
-        if (d->retry_record) submit_record(h, d);
+/* ---- steps that read: in read passes -------------------------------------
+ * The scan, starting a subscription's next row, and counting the outbox read
+ * the store from the loop outside any request, so each runs as a step in a
+ * read session of its own: on PostgreSQL a read may pend, the step's reads
+ * are fetched, and the step runs again (on SQLite it runs once). Running a
+ * step again is harmless: a subscription already in flight is skipped. */
+typedef enum { STEP_SCAN, STEP_NEXT, STEP_COUNT } step_kind;
+typedef struct hook_step {
+    mes_hooks *h;
+    step_kind kind;
+    store_reads reads;
+    char sub_id[65], host[256];
+} hook_step;
+#define STEP_PASSES_MAX 16
+
+static void scan_now(mes_hooks *h) {
     gql_arena a;
     gql_arena_init(&a, 0);
     store_webhook_due_sub *due;
@@ -720,13 +735,81 @@ static void on_scan(uv_timer_t *t) {
     gql_arena_free(&a);
 }
 
+static void count_now(mes_hooks *h) {
+    int64_t pending = 0, failing = 0;
+    store_err err = {0};
+    if (store_webhooks_counts(h->st, &pending, &failing, &err) == STORE_OK) {
+        h->last_pending = pending;
+        h->last_failing = failing;
+    }
+}
+
+static void step_run(hook_step *st);
+
+static void step_fetched(void *arg, const store_err *err) {
+    (void)err;   /* a failed read fails in the next pass, which then ends the step */
+    step_run(arg);
+}
+
+static void step_end(hook_step *st) {
+    mes_hooks *h = st->h;
+    if (st->kind == STEP_SCAN) h->scanning = false;
+    if (st->kind == STEP_COUNT) h->counting = false;
+    bool again = st->kind == STEP_SCAN && h->scan_again && !h->stopping;
+    store_reads_free(&st->reads);
+    free(st);
+    if (again) {
+        h->scan_again = false;
+        uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    }
+    unref(h);
+}
+
+static void step_run(hook_step *st) {
+    mes_hooks *h = st->h;
+    if (h->stopping) return step_end(st);
+    store_reads_begin(h->st, &st->reads);
+    if (st->kind == STEP_SCAN) scan_now(h);
+    else if (st->kind == STEP_COUNT) count_now(h);
+    else if (!try_start(h, st->sub_id, st->host)) h->host_waiting = true;
+    store_reads_end(h->st, &st->reads);
+    if (store_reads_pending(&st->reads) && st->reads.passes < STEP_PASSES_MAX &&
+        store_reads_fetch(h->st, &st->reads, step_fetched, st) == STORE_OK)
+        return;
+    step_end(st);
+}
+
+static void step_start(mes_hooks *h, step_kind kind, const char *sub_id, const char *host) {
+    hook_step *st = calloc(1, sizeof *st);
+    if (!st) abort();
+    st->h = h;
+    st->kind = kind;
+    store_reads_init(&st->reads);
+    if (sub_id) snprintf(st->sub_id, sizeof st->sub_id, "%s", sub_id);
+    if (host) snprintf(st->host, sizeof st->host, "%s", host);
+    h->refs++;
+    step_run(st);
+}
+
+static void on_scan(uv_timer_t *t) {
+    mes_hooks *h = t->data;
+    for (delivery *d = h->flight; d; d = d->next)
+        if (d->retry_record) submit_record(h, d);
+    if (h->scanning) {
+        h->scan_again = true;   /* after the one whose reads are out */
+        return;
+    }
+    h->scanning = true;
+    step_start(h, STEP_SCAN, NULL, NULL);
+}
+
 void mes_hooks_poke(mes_hooks *h) {
     if (h && !h->stopping) uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
 }
 
 /* The subscription's next row, after its previous one (to host) was acknowledged. */
 static void start_next(mes_hooks *h, const char *sub_id, const char *host) {
-    if (!try_start(h, sub_id, host)) h->host_waiting = true;
+    step_start(h, STEP_NEXT, sub_id, host);
 }
 
 mes_hooks *mes_hooks_start(mes *m, uv_loop_t *loop, const mes_hooks_config *cfg, char *err, size_t errlen) {
@@ -792,14 +875,23 @@ void mes_hooks_stop(mes_hooks *h) {
 }
 
 void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out) {
-    if (h) {
-        out->webhook_delivered = h->delivered;
-        out->webhook_failed = h->failed;
+    if (!h) {
+        int64_t pending = 0, failing = 0;
+        store_err err = {0};
+        if (store_webhooks_counts(st, &pending, &failing, &err) == STORE_OK) {
+            out->webhook_pending = (uint64_t)pending;
+            out->webhook_failing = (uint64_t)failing;
+        }
+        return;
     }
-    int64_t pending = 0, failing = 0;
-    store_err err = {0};
-    if (store_webhooks_counts(st, &pending, &failing, &err) == STORE_OK) {
-        out->webhook_pending = (uint64_t)pending;
-        out->webhook_failing = (uint64_t)failing;
+    out->webhook_delivered = h->delivered;
+    out->webhook_failed = h->failed;
+    /* the counts as of now (SQLite), or as last read while this read is out
+     * (PostgreSQL: /metrics does not wait for the database) */
+    if (!h->counting && !h->stopping) {
+        h->counting = true;
+        step_start(h, STEP_COUNT, NULL, NULL);
     }
+    out->webhook_pending = (uint64_t)h->last_pending;
+    out->webhook_failing = (uint64_t)h->last_failing;
 }

@@ -66,6 +66,7 @@ enum {
     STORE_ECLOSED,     /* the store is closing */
     STORE_EIO,         /* anything else the database reported */
     STORE_PENDING,     /* a read of a pass whose result is not there yet (store_reads) */
+    STORE_EUNAVAILABLE, /* the database cannot be reached (PostgreSQL): nothing was changed, try again */
     STORE_EUSER = 100  /* jobs may use codes >= STORE_EUSER for their own errors */
 };
 typedef struct store_err {
@@ -214,6 +215,7 @@ typedef struct store_reads {
     uint32_t passes;             /* store_reads_begin calls */
     bool fetching;               /* a fetch is out: done not called yet */
     struct store_reads *outer;   /* the session begun before this one (restored by end) */
+    struct pgs_session *pg;      /* PostgreSQL: statements wanted and results fetched */
 } store_reads;
 void store_reads_init(store_reads *r);
 void store_reads_free(store_reads *r);   /* not while fetching */

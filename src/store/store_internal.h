@@ -90,6 +90,7 @@ struct store {
     store_listener_fn listener;
     void *listener_ctx;
     store_reads *reads;        /* the loop's current pass (simulation only), else NULL */
+    store_reads *session;      /* the loop's current pass, whatever the backend */
     bool simulate_passes;
 
     atomic_uint_fast64_t m_commits, m_jobs, m_job_errors, m_commit_errors, m_depth;
@@ -175,6 +176,11 @@ int store_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
  * records it as wanted and sets err when so. */
 bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt, ...);
 /* The first line of every read function the loop calls (store_dispatch.c). */
+/* The PostgreSQL part of a session (store_pg_reads.c); NULL-safe. */
+struct pgs_session;
+void pgs_session_free(struct pgs_session *p);
+bool pgs_session_pending(const struct pgs_session *p);
+int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \
         if ((s)->reads && store_reads_gate((s), (err), __func__, __VA_ARGS__)) return STORE_PENDING; \

@@ -15,14 +15,41 @@
 #include <libpq-fe.h>
 #include "pg_writer.h"
 #include "store_internal.h"
+#include "store_token_secret.h"
+
+/* An SQL text prepared on the loop's connection, by name. */
+typedef struct pgs_name {
+    struct pgs_name *next;
+    char *sql;
+    char name[24];
+} pgs_name;
+#define PGS_NAME_BUCKETS 1024
+
+/* A token as the server keeps it in memory (store_pg_server.c). */
+typedef struct pgs_token {
+    store_token t;                 /* strings malloc'd */
+    unsigned char hash[STORE_TOKEN_HASH_LEN];
+} pgs_token;
 
 typedef struct store_pg {
     char *conninfo;
-    PGconn *db;          /* migrations and reads (blocking) */
+    PGconn *db;          /* migrations, the command line's reads, start-up (blocking) */
     int version;
-    uv_loop_t loop;      /* the writer's results come back here */
+    uv_loop_t loop;      /* the command line: the writer's results come back here */
     bool loop_ready;
-    pg_writer *w;        /* started by the first store_exec_sync */
+    pg_writer *w;        /* the command line: started by the first store_exec_sync */
+
+    /* the server (a store opened with a loop: store_pg_server.c) */
+    uv_loop_t *server_loop;
+    struct pg_conn *rc;  /* the passes' reads, and LISTEN */
+    pgs_name *names[PGS_NAME_BUCKETS];
+    size_t nnames;
+    int64_t heads[STORE_STREAM_COUNT];   /* highest committed seq this instance knows of */
+    bool rc_down;                        /* the loop's connection was lost and is not back */
+    bool heads_reading, heads_again;     /* a read of stream_heads is out; another wanted after it */
+    pgs_token *tokens;                   /* every token, revoked included */
+    size_t ntokens;
+    bool tokens_reading, tokens_again;
 } store_pg;
 
 /* ---- reads (store_pg_reads.c) ----
@@ -51,6 +78,17 @@ typedef struct store_pg {
 int pgs_read(store *s, const char *sql, int nparams, const char *const *params, const PGresult **out,
              store_err *err);
 void pgs_read_release(store *s, const PGresult *r);
+
+/* ---- the server (store_pg_server.c) ---- */
+/* Opens the server's parts on loop: the writer, the loop's connection
+ * (reads, LISTEN), the tokens and stream heads read once (blocking: before
+ * the loop serves). */
+int pgs_server_start(store *s, uv_loop_t *loop, store_err *err);
+void pgs_server_stop(store *s);
+/* store_token_verify on the server: the tokens in memory. */
+bool pgs_server_token_verify(store *s, const char *token, gql_arena *a, store_token *out);
+__typeof__(store_submit) pgs_submit;
+__typeof__(store_stream_heads) pgs_stream_heads;
 
 __typeof__(store_close) pgs_close;
 __typeof__(store_schema_version) pgs_schema_version;

@@ -31,10 +31,6 @@ static int check_url(const char *url, store_err *err) {
 }
 
 store *store_pg_open(const char *url, uv_loop_t *loop, store_err *err) {
-    if (loop) {
-        store_set_err(err, STORE_EURL, "--db: a PostgreSQL store with a loop (the server) is not built yet");
-        return NULL;
-    }
     if (check_url(url, err)) return NULL;
     PGconn *db = pg_connect(url, err);
     if (!db) return NULL;
@@ -50,6 +46,11 @@ store *store_pg_open(const char *url, uv_loop_t *loop, store_err *err) {
     p->version = version;
     s->be = &store_pg_backend;
     s->pg = p;
+    s->loop = loop;
+    if (loop && pgs_server_start(s, loop, err)) {
+        pgs_close(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -57,6 +58,7 @@ int pgs_schema_version(store *s) { return s->pg->version; }
 
 void pgs_close(store *s) {
     store_pg *p = s->pg;
+    if (p->server_loop) pgs_server_stop(s);   /* the caller's loop frees what it closes */
     if (p->w) pg_writer_stop(p->w);   /* nothing is queued: exec_sync waits for its job */
     if (p->loop_ready) {
         uv_run(&p->loop, UV_RUN_DEFAULT);   /* the writer's handle closes and frees it */

@@ -23,6 +23,15 @@ static void bytea_hex(const unsigned char *b, size_t n, char *out) {
     *out = 0;
 }
 
+/* Every server reloads its tokens when the transaction commits
+ * (store_pg_server.c): a revoked token is refused on every instance. */
+static int notify_tokens(store_tx *tx, store_err *err) {
+    PGresult *r = pg_tx_query(tx->pg, NULL, "NOTIFY mesd_tokens", 0, NULL, err);
+    if (!r) return err->code;
+    PQclear(r);
+    return STORE_OK;
+}
+
 int pgs_tx_token_create(store_tx *tx, const char *role, const char *name, const char *station_id,
                         char token_out[STORE_TOKEN_MAX], char id_out[STORE_TOKEN_ID_LEN + 1], store_err *err) {
     char id[STORE_TOKEN_ID_LEN + 1], secret[STORE_TOKEN_SECRET_LEN + 1];
@@ -43,6 +52,10 @@ int pgs_tx_token_create(store_tx *tx, const char *role, const char *name, const 
         return err->code;
     }
     PQclear(r);
+    if (notify_tokens(tx, err)) {
+        OPENSSL_cleanse(secret, sizeof secret);
+        return err->code;
+    }
     store_token_hand_out(id, secret, token_out, id_out);
     return STORE_OK;
 }
@@ -57,7 +70,7 @@ int pgs_tx_token_revoke(store_tx *tx, const char *id, store_err *err) {
     if (!r) return err->code;
     bool changed = strcmp(PQcmdTuples(r), "1") == 0;
     PQclear(r);
-    if (changed) return STORE_OK;
+    if (changed) return notify_tokens(tx, err);
     /* already revoked is done; unknown is an error */
     r = pg_tx_query(tx->pg, "token_exists", "SELECT 1 FROM tokens WHERE id = $1", 1, params + 1, err);
     if (!r) return err->code;
@@ -81,6 +94,7 @@ static void read_token(const PGresult *r, int row, gql_arena *a, store_token *t)
 }
 
 bool pgs_token_verify(store *s, const char *token, gql_arena *a, store_token *out) {
+    if (s->pg->server_loop) return pgs_server_token_verify(s, token, a, out);
     char id[STORE_TOKEN_ID_LEN + 1];
     unsigned char hash[STORE_TOKEN_HASH_LEN];
     if (!store_token_parse(token, id, hash)) return false;

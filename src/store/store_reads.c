@@ -8,9 +8,9 @@
  * simulation (store_set_read_passes) gives the gate anything to do: there a
  * read whose key was not fetched in this session pends, and a fetch marks
  * the wanted keys fetched from a timer callback, the shape of a real round
- * trip (done comes on a later loop turn, never inside the call). A
- * PostgreSQL backend keeps the same interface and stores each result with
- * its key instead.
+ * trip (done comes on a later loop turn, never inside the call). The
+ * PostgreSQL backend keeps its wanted statements and their results in the
+ * session's pg part (store_pg_reads.c).
  *
  * The loop is single-threaded and a pass is synchronous, so the store's
  * current session is one pointer, saved and restored if sessions nest.
@@ -28,6 +28,7 @@ void store_set_read_passes(store *s, bool simulate) { s->simulate_passes = simul
 void store_reads_init(store_reads *r) { memset(r, 0, sizeof *r); }
 
 void store_reads_free(store_reads *r) {
+    pgs_session_free(r->pg);
     free(r->fetched);
     free(r->wanted);
     memset(r, 0, sizeof *r);
@@ -35,17 +36,20 @@ void store_reads_free(store_reads *r) {
 
 void store_reads_begin(store *s, store_reads *r) {
     r->passes++;
-    r->outer = s->reads;
-    /* off the simulation nothing pends on SQLite: the gate stays a NULL test */
+    r->outer = s->session;
+    s->session = r;
+    /* off the simulation nothing pends on SQLite: the gate stays a NULL test
+     * (PostgreSQL's reads pend in pgs_read, by statement, not at the gate) */
     s->reads = s->simulate_passes ? r : NULL;
 }
 
 void store_reads_end(store *s, store_reads *r) {
-    s->reads = r->outer;
+    s->session = r->outer;
+    s->reads = s->session && s->simulate_passes ? s->session : NULL;
     r->outer = NULL;
 }
 
-bool store_reads_pending(const store_reads *r) { return r->nwanted > 0; }
+bool store_reads_pending(const store_reads *r) { return r->nwanted > 0 || pgs_session_pending(r->pg); }
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -182,6 +186,7 @@ static void fetch_arrived(uv_timer_t *t) {
 
 int store_reads_fetch(store *s, store_reads *r, store_done_fn done, void *arg) {
     if (r->fetching) return STORE_EINPUT;
+    if (s->pg) return pgs_session_fetch(s, r, done, arg);
     fetch *f = malloc(sizeof *f);
     if (!f) abort();
     *f = (fetch){.r = r, .done = done, .arg = arg, .n = r->nwanted};

@@ -10,9 +10,10 @@ let srv;
 const tokens = {};
 
 async function createToken(role, extra = []) {
-  const r = await runMesd(['token', 'create', '--role', role, '--db', `sqlite:${srv.dbPath}`, ...extra]);
+  const r = await runMesd(['token', 'create', '--role', role, '--db', srv.dbUrl, ...extra]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
+  await srv.tokenKnown(lines[lines.length - 1]);
   return lines[lines.length - 1];
 }
 
@@ -102,7 +103,7 @@ test('a revoked token is refused within one second', async () => {
   const t = await createToken('erp', ['--name', 'to-revoke']);
   assert.equal((await call('{ __typename }', { 'x-pico-api-org': t })).status, 200);
   const id = /^mesd_([A-Za-z0-9]+)_/.exec(t)[1];
-  const rv = await runMesd(['token', 'revoke', id, '--db', `sqlite:${srv.dbPath}`]);
+  const rv = await runMesd(['token', 'revoke', id, '--db', srv.dbUrl]);
   assert.equal(rv.code, 0, rv.stderr);
   const revokedAt = Date.now();
   for (;;) {

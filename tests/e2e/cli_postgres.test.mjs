@@ -1,14 +1,14 @@
 // The first commands on PostgreSQL (issue 7): `mesd migrate` and `mesd token
 // create|list|revoke` with --db postgres://…, against the throwaway server
-// of the ctest fixture `pg`; bad and unreachable URLs; `mesd serve` refusing
-// until the server on PostgreSQL exists.
+// of the ctest fixture `pg`; bad and unreachable URLs; `mesd serve`'s log
+// hiding the URL's password.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMesd } from './lib/server.mjs';
+import { runMesd, startServer } from './lib/server.mjs';
 import { freshPgDb, psql } from './lib/pg.mjs';
 
 const rfc3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -101,10 +101,15 @@ test('a URL libpq cannot read, and a server that is not there: a clear error, ex
   assert.doesNotMatch(down.stderr, /s3cret-pw/);
 });
 
-test('serve on PostgreSQL refuses clearly and leaves the database untouched', async () => {
-  const empty = freshPgDb('e2e_cli_postgres_serve');
-  const r = await mesd(['serve', '--db', empty, '--listen', '127.0.0.1:0']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /mesd serve: the server on PostgreSQL is not built yet/);
-  assert.equal(psql(empty, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
+test('serve on PostgreSQL: the log shows the URL without its password', async () => {
+  const url = freshPgDb('e2e_cli_postgres_serve').replace('postgres@', 'postgres:pw-secret@');
+  const srv = await startServer({ db: url, fresh: true });
+  try {
+    const listening = srv.stderrLines().map((l) => JSON.parse(l)).find((o) => o.event === 'listening');
+    assert.equal(listening.db, url.replace('pw-secret', '***'));
+    assert.doesNotMatch(srv.stderrLines().join('\n'), /pw-secret/);
+    assert.equal((await srv.gql('{ __typename }')).data.__typename, 'Query');
+  } finally {
+    assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+  }
 });

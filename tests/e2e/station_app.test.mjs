@@ -49,9 +49,11 @@ let completionArrived = () => {};
 const pageErrors = [];
 
 async function token(role) {
-  const r = await runMesd(['token', 'create', '--role', role, '--db', `sqlite:${srv.dbPath}`]);
+  const r = await runMesd(['token', 'create', '--role', role, '--db', srv.dbUrl]);
   assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim().split('\n').pop().trim();
+  const t = r.stdout.trim().split('\n').pop().trim();
+  await srv.tokenKnown(t);
+  return t;
 }
 
 // Resolves once `pred()` holds, re-checked on every completion the ERP receives.

@@ -445,9 +445,11 @@ test('roles: erp and admin manage webhooks, an operator may not; mesd\'s own hea
   const srv = await server();
   const rx = await startReceiver();
   const tokenOf = (role) => execFileSync(mesdBin, ['token', 'create', '--role', role, '--name', `hook ${role}`,
-    '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' }).trim().split('\n').at(-1);
+    '--db', srv.dbUrl], { encoding: 'utf8' }).trim().split('\n').at(-1);
   const erp = tokenOf('erp');
   const operator = tokenOf('operator');
+  await srv.tokenKnown(erp);
+  await srv.tokenKnown(operator);
   await subscribe(srv, { subscriptionID: 'by-erp', webhookUrl: rx.url }, erp);
   const body = await srv.gql(SUBSCRIBE, { input: { subscriptionID: 'by-op', webhookUrl: rx.url, responseFragment: FRAGMENT } }, operator);
   assert.equal(body.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(body));

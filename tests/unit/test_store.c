@@ -75,13 +75,13 @@ static void migrations_match_their_sql_files(void **state) {
 static void bad_urls_are_errors(void **state) {
     (void)state;
     store_err err = {0};
-    /* a PostgreSQL URL libpq cannot read, and one for the server's store
-     * (with a loop: not built yet); neither connects */
+    /* a PostgreSQL URL libpq cannot read, for the command line and for the
+     * server (with a loop); neither connects */
     assert_null(store_open("postgres://localhost/x?no_such_option=1", NULL, &err));
     assert_int_equal(err.code, STORE_EURL);
     uv_loop_t loop;
     uv_loop_init(&loop);
-    assert_null(store_open("postgres://localhost/x", &loop, &err));
+    assert_null(store_open("postgres://localhost/x?no_such_option=1", &loop, &err));
     assert_int_equal(err.code, STORE_EURL);
     uv_loop_close(&loop);
     assert_null(store_open("mysql://x", NULL, &err));

@@ -164,8 +164,15 @@ static void watch(pg_conn *c, int events, bool fresh) {
 
 static void reply(pg_item *it, const char *error, bool unavailable) {
     if (!it->fn) return;
-    pg_reply r = {.res = it->res, .error = error, .unavailable = unavailable};
+    pg_reply r = {.res = it->res, .error = error, .unavailable = unavailable, .item = it};
     it->fn(it->arg, &r);
+}
+
+PGresult *pg_reply_take(const pg_reply *r) {
+    pg_item *it = r->item;
+    PGresult *res = it->res;
+    it->res = NULL;
+    return res;
 }
 
 /* Fails every item of both lists (detached first: a callback may queue more,

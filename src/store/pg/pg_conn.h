@@ -36,7 +36,12 @@ typedef struct pg_reply {
     const PGresult *res;
     const char *error;
     bool unavailable;
+    struct pg_item *item;   /* pg_conn's own */
 } pg_reply;
+
+/* Inside a reply callback: keeps res beyond the callback (the caller
+ * PQclears it); r->res must not be used after. */
+PGresult *pg_reply_take(const pg_reply *r);
 
 typedef void (*pg_reply_fn)(void *arg, const pg_reply *r);
 /* up: connected, statements prepared, channels listened to. !up: why it went

@@ -11,11 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+const char *pg_stream_key(store_stream stream) {
+    static const char *const keys[STORE_STREAM_COUNT] = {
+        [STORE_STREAM_OPERATIONS] = "operations", [STORE_STREAM_SUB_OPERATIONS] = "sub_operations",
+        [STORE_STREAM_COMPLETES] = "completes",   [STORE_STREAM_NOTES] = "notes",
+        [STORE_STREAM_WORK_ORDERS] = "work_orders",
+    };
+    return (unsigned)stream < STORE_STREAM_COUNT ? keys[stream] : NULL;
+}
+
 static int one_seq(PGresult *r, store_stream stream, int64_t *seq_out, store_err *err) {
     if (!r) return err->code;
     int rc = STORE_OK;
     if (PQntuples(r) != 1)
-        rc = store_set_err(err, STORE_EIO, "stream %s has no row in stream_heads", store_stream_name(stream));
+        rc = store_set_err(err, STORE_EIO, "stream %s has no row in stream_heads", pg_stream_key(stream));
     else if (seq_out)
         *seq_out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
@@ -24,7 +33,7 @@ static int one_seq(PGresult *r, store_stream stream, int64_t *seq_out, store_err
 
 int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *err) {
     if ((unsigned)stream >= STORE_STREAM_COUNT) return store_set_err(err, STORE_EINPUT, "no such stream");
-    const char *params[] = {store_stream_name(stream)};
+    const char *params[] = {pg_stream_key(stream)};
     PGresult *r = pg_tx_query(tx, "next_seq", "UPDATE stream_heads SET head = head + 1 WHERE stream = $1 RETURNING head",
                               1, params, err);
     return one_seq(r, stream, seq_out, err);
@@ -72,6 +81,6 @@ int pg_tx_append_event(pg_tx *tx, store_stream stream, const char *ref, const ch
         return store_set_err(err, STORE_EINPUT, "pg_tx_append_event: completions and notes only, with a payload");
     char at[24];
     snprintf(at, sizeof at, "%" PRId64, pg_tx_now(tx));
-    const char *params[] = {store_stream_name(stream), ref, payload_json, at};
+    const char *params[] = {pg_stream_key(stream), ref, payload_json, at};
     return one_seq(pg_tx_query(tx, names[stream], sql[stream], 4, params, err), stream, seq_out, err);
 }

@@ -20,6 +20,9 @@
 
 /* The stream's next seq, locked for this transaction until it ends (for the
  * streams whose event rows the caller inserts itself). */
+/* A stream's row in stream_heads (every stream, the work-order one included). */
+const char *pg_stream_key(store_stream stream);
+
 int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *err);
 
 /* Appends a completion or note event (payload: JSON, stored as jsonb) in one

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "pg_events.h"
 #include "pg_util.h"
 
 #define BACKOFF_FIRST_MS 100
@@ -50,6 +51,10 @@ struct pg_writer {
     pg_job *done_head, *done_tail; /* handed back, for the loop */
     bool closing;
     atomic_uint_fast64_t commits;
+    pg_heads_fn on_heads;
+    void *heads_ctx;
+    int64_t heads[STORE_STREAM_COUNT];   /* the last committed batch's (under mu) */
+    bool heads_new;
     /* the writer thread's own */
     PGconn *db;
     prepared *prepared;            /* statements prepared on db */
@@ -184,6 +189,19 @@ static void lost(pg_writer *w, pg_job **jobs, size_t n, store_err *e) {
     }
 }
 
+/* Every stream's head as this transaction sees it (see pg_writer_on_heads). */
+static int read_heads(pg_writer *w, int64_t heads[STORE_STREAM_COUNT], store_err *e) {
+    PGresult *r = pg_exec(w->db, "SELECT stream, head FROM stream_heads", 0, NULL, e);
+    if (!r) return e->code;
+    memset(heads, 0, STORE_STREAM_COUNT * sizeof *heads);
+    for (int i = 0; i < PQntuples(r); i++)
+        for (int k = 0; k < STORE_STREAM_COUNT; k++)
+            if (strcmp(PQgetvalue(r, i, 0), pg_stream_key((store_stream)k)) == 0)
+                heads[k] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    PQclear(r);
+    return STORE_OK;
+}
+
 static void run_batch(pg_writer *w, pg_job **jobs, size_t n) {
     store_err e = {0};
     for (size_t i = 0; i < n; i++) jobs[i]->err = (store_err){0};
@@ -205,6 +223,8 @@ static void run_batch(pg_writer *w, pg_job **jobs, size_t n) {
         if (pg_exec_cmd(w->db, "ROLLBACK", &e)) lost(w, jobs, n, &e);
         return;
     }
+    int64_t heads[STORE_STREAM_COUNT];
+    if (w->on_heads && read_heads(w, heads, &e)) return lost(w, jobs, n, &e);
     /* delivered to the listeners only if the transaction commits */
     if (pg_exec_cmd(w->db, "NOTIFY " PG_NOTIFY_CHANNEL, &e)) return lost(w, jobs, n, &e);
     PGresult *r = PQexec(w->db, "COMMIT");
@@ -231,6 +251,12 @@ static void run_batch(pg_writer *w, pg_job **jobs, size_t n) {
     }
     PQclear(r);
     atomic_fetch_add(&w->commits, 1);
+    if (w->on_heads) {
+        pthread_mutex_lock(&w->mu);
+        memcpy(w->heads, heads, sizeof heads);
+        w->heads_new = true;
+        pthread_mutex_unlock(&w->mu);
+    }
 }
 
 /* ---- the thread and the hand-over ---- */
@@ -291,7 +317,12 @@ static void deliver(pg_writer *w) {
     pthread_mutex_lock(&w->mu);
     pg_job *list = w->done_head;
     w->done_head = w->done_tail = NULL;
+    int64_t heads[STORE_STREAM_COUNT];
+    bool heads_new = w->heads_new;
+    memcpy(heads, w->heads, sizeof heads);
+    w->heads_new = false;
     pthread_mutex_unlock(&w->mu);
+    if (heads_new) w->on_heads(w->heads_ctx, heads);
     while (list) {
         pg_job *next = list->next;
         if (list->done) list->done(list->arg, &list->err);
@@ -327,6 +358,11 @@ pg_writer *pg_writer_start(uv_loop_t *loop, const char *conninfo, store_err *err
         return NULL;
     }
     return w;
+}
+
+void pg_writer_on_heads(pg_writer *w, pg_heads_fn fn, void *ctx) {
+    w->on_heads = fn;
+    w->heads_ctx = ctx;
 }
 
 int pg_writer_submit(pg_writer *w, pg_job_fn run, pg_done_fn done, void *arg) {

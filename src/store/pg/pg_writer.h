@@ -49,6 +49,14 @@ void pg_writer_stop(pg_writer *w);
 
 uint64_t pg_writer_commits(pg_writer *w);   /* transactions committed */
 
+/* With fn set (before the first submit), the writer reads every stream's
+ * head inside each transaction, just before COMMIT: its own appends, under
+ * their row locks, and whatever other transactions had committed. Once the
+ * transaction has committed, fn gets them on the loop, before the batch's
+ * jobs' callbacks (subscribers hear of an event no later than its writer). */
+typedef void (*pg_heads_fn)(void *ctx, const int64_t head[STORE_STREAM_COUNT]);
+void pg_writer_on_heads(pg_writer *w, pg_heads_fn fn, void *ctx);
+
 /* ---- inside a job (writer thread) ---- */
 
 /* Runs a statement, prepared by name once per connection (and again after a

@@ -9,9 +9,11 @@
 // stderr, the admin token from stdout ("admin token (shown once): mesd_…",
 // the token last on the line). MESD_BIN names the binary (ctest sets it).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { freshPgDb, psql, pgUrl } from './pg.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 export const mesdBin = process.env.MESD_BIN ?? `${root}build/mesd`;
@@ -25,15 +27,33 @@ export const sanitized = (() => {
 // whole suite runs again with `--debug-read-passes` (ctest label e2e-passes).
 export const extraArgs = (process.env.MESD_E2E_ARGS ?? '').split(' ').filter(Boolean);
 
+// MESD_E2E_PG set: every server runs on PostgreSQL (ctest label e2e-pg), a
+// fresh database on the fixture's server per server folder; a restart with
+// the same folder finds the same database (its URL is kept in the folder).
+export const onPostgres = !!process.env.MESD_E2E_PG;
+
+function databaseOf(dir) {
+  const urlFile = join(dir, 'pg-url');
+  if (existsSync(urlFile)) return { dbUrl: readFileSync(urlFile, 'utf8'), fresh: false };
+  const name = `e2e_${basename(dir).toLowerCase().replace(/[^a-z0-9]/g, '_')}_${randomBytes(3).toString('hex')}`;
+  const dbUrl = freshPgDb(name);
+  writeFileSync(urlFile, dbUrl);
+  return { dbUrl, fresh: true };
+}
+
+// db: a --db URL of the caller's (several instances on one PostgreSQL
+// database); fresh: whether it is new (the server then prints a token).
 export async function startServer({ demo = false, args = [], env = {}, dir = null, startTimeoutMs = 10000,
-  extra = extraArgs } = {}) {
+  extra = extraArgs, db = null, fresh: freshDb = false } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'mesd-e2e-'));
   const dbPath = join(dir, 'mesd.db');
   // A fresh database prints an admin token on stdout; stdout and stderr are
   // separate pipes, so "listening" on stderr may be read before the token.
-  const expectToken = !existsSync(dbPath);
-  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${dbPath}`, ...(demo ? ['--demo'] : []), ...args,
+  const { dbUrl, fresh } = db ? { dbUrl: db, fresh: freshDb }
+    : onPostgres ? databaseOf(dir) : { dbUrl: `sqlite:${dbPath}`, fresh: !existsSync(dbPath) };
+  const expectToken = fresh;
+  const argv = ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl, ...(demo ? ['--demo'] : []), ...args,
     ...extra];
   const proc = spawn(mesdBin, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const errLines = [];
@@ -94,13 +114,19 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
 
   const url = `http://127.0.0.1:${port}`;
   let stopped = null;
-  const cleanup = () => { if (ownDir) rmSync(dir, { recursive: true, force: true }); };
+  const cleanup = () => {
+    if (!ownDir) return;
+    rmSync(dir, { recursive: true, force: true });
+    const name = onPostgres && !db && /\/([a-z0-9_]+)(\?|$)/.exec(dbUrl)?.[1];
+    if (name) psql(pgUrl(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
   const srv = {
     url,
     port,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     adminToken,
     dbPath,
+    dbUrl,   // the --db argument: for `mesd token … --db` beside the server
     dir,
     proc,
     stderrLines: () => errLines.slice(),
@@ -132,6 +158,18 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, headers: res.headers, text, json };
+    },
+    // Resolves once the server accepts a token made beside it by `mesd token
+    // create`: at once on SQLite (read on use); on PostgreSQL once its
+    // NOTIFY mesd_tokens has reached the server (tokens are kept in memory).
+    async tokenKnown(token, { timeoutMs = 5000 } = {}) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await this.post({ query: '{ __typename }' }, { token });
+        if (r.status !== 401) return;
+        if (Date.now() > until) throw new Error(`the server did not learn of token ${token.slice(0, 18)}… in ${timeoutMs} ms`);
+        await new Promise((res) => setTimeout(res, 10));
+      }
     },
     // SIGTERM and wait for the exit; resolves to { code, signal }.
     async stop({ timeoutMs = 15000 } = {}) {
