@@ -205,5 +205,18 @@ int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, con
 /* The event of one order whose status a write just set (none for a
  * product or subassembly order). */
 int pgs_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+/* deploys (store_pg_deploy.c) and webhooks (store_pg_webhooks.c) */
+__typeof__(store_tx_deploy_process) pgs_tx_deploy_process;
+__typeof__(store_tx_deploy_product) pgs_tx_deploy_product;
+__typeof__(store_tx_deploy_station) pgs_tx_deploy_station;
+__typeof__(store_tx_webhook_outbox_fill) pgs_tx_webhook_outbox_fill;
+__typeof__(store_tx_webhook_put) pgs_tx_webhook_put;
+__typeof__(store_tx_webhook_delete) pgs_tx_webhook_delete;
+__typeof__(store_webhooks_list) pgs_webhooks_list;
+__typeof__(store_webhooks_due) pgs_webhooks_due;
+__typeof__(store_webhook_head) pgs_webhook_head;
+__typeof__(store_tx_webhook_delivered) pgs_tx_webhook_delivered;
+__typeof__(store_tx_webhook_failed) pgs_tx_webhook_failed;
+__typeof__(store_webhooks_counts) pgs_webhooks_counts;
 
 #endif

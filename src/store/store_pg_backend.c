@@ -64,4 +64,17 @@ const store_backend store_pg_backend = {
     .tx_order_summary = pgs_tx_order_summary,
     .tx_note_type = pgs_tx_note_type,
     .tx_note_insert = pgs_tx_note_insert,
+    /* deploys and webhooks */
+    .tx_deploy_process = pgs_tx_deploy_process,
+    .tx_deploy_product = pgs_tx_deploy_product,
+    .tx_deploy_station = pgs_tx_deploy_station,
+    .tx_webhook_outbox_fill = pgs_tx_webhook_outbox_fill,
+    .tx_webhook_put = pgs_tx_webhook_put,
+    .tx_webhook_delete = pgs_tx_webhook_delete,
+    .webhooks_list = pgs_webhooks_list,
+    .webhooks_due = pgs_webhooks_due,
+    .webhook_head = pgs_webhook_head,
+    .tx_webhook_delivered = pgs_tx_webhook_delivered,
+    .tx_webhook_failed = pgs_tx_webhook_failed,
+    .webhooks_counts = pgs_webhooks_counts,
 };
