@@ -182,6 +182,7 @@ bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt,
 struct pgs_session;
 void pgs_session_free(struct pgs_session *p);
 bool pgs_session_pending(const struct pgs_session *p);
+size_t pgs_session_misses(const struct pgs_session *p);
 int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \
