@@ -23,7 +23,8 @@
 #include <string.h>
 #include "store_internal.h"
 
-void store_set_read_passes(store *s, bool simulate) { s->simulate_passes = simulate; }
+/* PostgreSQL's reads pend for real: the simulation would only add passes. */
+void store_set_read_passes(store *s, bool simulate) { s->simulate_passes = simulate && !s->pg; }
 
 void store_reads_init(store_reads *r) { memset(r, 0, sizeof *r); }
 
