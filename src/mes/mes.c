@@ -116,6 +116,8 @@ void mes_get_metrics(mes *m, mes_metrics *out) {
 
 void mes_set_hooks(mes *m, mes_hooks *h) { m->hooks = h; }
 
+void mes_metrics_refresh(mes *m, void (*done)(void *arg), void *arg) { mes_hooks_count(m->hooks, done, arg); }
+
 const char *mes_stream_name(store_stream s) {
     static const char *const names[STORE_STREAM_COUNT] = {"operations", "sub_operations", "completes", "notes",
                                                             "work_orders"};

@@ -174,6 +174,10 @@ typedef struct mes_metrics {
     uint64_t webhook_delivered, webhook_failed, webhook_pending, webhook_failing;
 } mes_metrics;
 void mes_get_metrics(mes *m, mes_metrics *out);
+/* Reads what mes_get_metrics reports from the database (the webhook
+ * outbox's counts), then calls done: at once on SQLite, once the database
+ * has answered on PostgreSQL (no read blocks the loop). */
+void mes_metrics_refresh(mes *m, void (*done)(void *arg), void *arg);
 /* "operations", "sub_operations", "completes", "notes", "work_orders" (the /metrics label) */
 const char *mes_stream_name(store_stream s);
 

@@ -100,6 +100,9 @@ void mes_hooks_poke(mes_hooks *h);
 /* Fills the webhook_* fields of out (h may be NULL: pending and failing
  * are read from the store all the same). */
 void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out);
+/* Counts the webhook outbox (in read passes); done when the count is in:
+ * at once on SQLite, after the database answers on PostgreSQL. */
+void mes_hooks_count(mes_hooks *h, void (*done)(void *arg), void *arg);
 
 /* ---- the domain's entry points the core calls ------------------------- */
 

@@ -96,6 +96,7 @@ struct mes_hooks {
     bool host_waiting;         /* the last scan left a due row for want of a slot at its host */
     bool scanning, scan_again; /* a scan's reads are out; another scan was asked for meanwhile */
     bool counting;             /* a count's reads are out */
+    struct count_waiter *count_waiters;   /* told when the count in progress ends */
     int64_t last_pending, last_failing;   /* the outbox's counts, as last read */
     struct hook_doc *docs;     /* prepared documents by fragment */
     size_t ndocs;
@@ -710,6 +711,11 @@ static bool try_start(mes_hooks *h, const char *sub_id, const char *host) {
  * are fetched, and the step runs again (on SQLite it runs once). Running a
  * step again is harmless: a subscription already in flight is skipped. */
 typedef enum { STEP_SCAN, STEP_NEXT, STEP_COUNT } step_kind;
+typedef struct count_waiter {
+    struct count_waiter *next;
+    void (*done)(void *arg);
+    void *arg;
+} count_waiter;
 typedef struct hook_step {
     mes_hooks *h;
     step_kind kind;
@@ -754,13 +760,23 @@ static void step_fetched(void *arg, const store_err *err) {
 static void step_end(hook_step *st) {
     mes_hooks *h = st->h;
     if (st->kind == STEP_SCAN) h->scanning = false;
-    if (st->kind == STEP_COUNT) h->counting = false;
+    count_waiter *waiters = NULL;
+    if (st->kind == STEP_COUNT) {
+        h->counting = false;
+        waiters = h->count_waiters;
+        h->count_waiters = NULL;
+    }
     bool again = st->kind == STEP_SCAN && h->scan_again && !h->stopping;
     store_reads_free(&st->reads);
     free(st);
     if (again) {
         h->scan_again = false;
         uv_timer_start(&h->scan_timer, on_scan, 0, h->cfg.scan_ms);
+    }
+    for (count_waiter *w = waiters, *n; w; w = n) {
+        n = w->next;
+        w->done(w->arg);
+        free(w);
     }
     unref(h);
 }
@@ -874,6 +890,20 @@ void mes_hooks_stop(mes_hooks *h) {
     unref(h);
 }
 
+void mes_hooks_count(mes_hooks *h, void (*done)(void *arg), void *arg) {
+    if (!h || h->stopping) {
+        done(arg);
+        return;
+    }
+    count_waiter *w = malloc(sizeof *w);
+    if (!w) abort();
+    *w = (count_waiter){h->count_waiters, done, arg};
+    h->count_waiters = w;
+    if (h->counting) return;   /* the count in progress tells every waiter */
+    h->counting = true;
+    step_start(h, STEP_COUNT, NULL, NULL);
+}
+
 void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out) {
     if (!h) {
         int64_t pending = 0, failing = 0;
@@ -886,12 +916,7 @@ void mes_hooks_fill_metrics(mes_hooks *h, store *st, mes_metrics *out) {
     }
     out->webhook_delivered = h->delivered;
     out->webhook_failed = h->failed;
-    /* the counts as of now (SQLite), or as last read while this read is out
-     * (PostgreSQL: /metrics does not wait for the database) */
-    if (!h->counting && !h->stopping) {
-        h->counting = true;
-        step_start(h, STEP_COUNT, NULL, NULL);
-    }
+    /* as of the last count (mes_metrics_refresh) */
     out->webhook_pending = (uint64_t)h->last_pending;
     out->webhook_failing = (uint64_t)h->last_failing;
 }

@@ -7,6 +7,7 @@
  * Must never: write to the store, or take long: /metrics reads counters only
  * (one store read for /readyz).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "server_internal.h"
 
@@ -135,14 +136,39 @@ static void mes_part(gql_buf *b, mes *m) {
     gql_buf_printf(b, "mesd_store_commit_batch_size_count %llu\n", (unsigned long long)cum);
 }
 
+typedef struct metrics_req {
+    server *s;
+    net_req *r;
+    uint64_t t0;
+} metrics_req;
+
+static void metrics_ready(void *arg) {
+    metrics_req *x = arg;
+    server *s = x->s;
+    static const char ctype[] = "text/plain; version=0.0.4; charset=utf-8";
+    if (s->free_deferred) {
+        net_resp_send(x->r, 503, text_plain, "", 0);   /* shutting down: a no-op that frees it */
+    } else {
+        gql_buf b;
+        gql_buf_init(&b);
+        server_part(&b, s);
+        net_part(&b, net_server_metrics(s->net));
+        mes_part(&b, s->m);
+        server_answer(s, x->r, SRV_T_HTTP, x->t0, 200, ctype, b.data, b.len);
+        gql_buf_free(&b);
+    }
+    server_exec_end(s);
+    free(x);
+}
+
+/* The database's part (the webhook outbox's counts) is read first: on
+ * PostgreSQL that is a read on the loop's connection, answered later. */
 static void metrics(server *s, net_req *r, uint64_t t0) {
-    gql_buf b;
-    gql_buf_init(&b);
-    server_part(&b, s);
-    net_part(&b, net_server_metrics(s->net));
-    mes_part(&b, s->m);
-    server_answer(s, r, SRV_T_HTTP, t0, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
-    gql_buf_free(&b);
+    metrics_req *x = malloc(sizeof *x);
+    if (!x) abort();
+    *x = (metrics_req){s, r, t0};
+    server_exec_begin(s);
+    mes_metrics_refresh(s->m, metrics_ready, x);
 }
 
 /* ---- /readyz ---- */

@@ -32,10 +32,12 @@
 #include "pg_util.h"
 #include "store_pg.h"
 
-/* A claim lasts this long past its last renewal: longer than a delivery
- * can take (libcurl's timeout is 10 s) with its record, so a live holder
- * never loses one mid-delivery. */
-#define LEASE_MS "30000"
+/* A claim lasts this long past its last renewal. The holder renews it at
+ * every scan that finds the subscription due (every --webhook-scan-ms,
+ * 100 ms by default), a row in flight included, so a live holder keeps it
+ * through a delivery of up to libcurl's 10 s; an instance that dies (or is
+ * restarted: a new claimant) holds its subscriptions up for 5 s at most. */
+#define LEASE_MS "5000"
 /* The most subscriptions one scan claims: instances share a burst. */
 #define CLAIM_MAX "256"
 /* Now, in ms, on the database's clock. */
