@@ -57,6 +57,7 @@ struct mes_sub {
     bool live;                /* in g's members (fed by the group); else in the bus's replay list */
     bool dead;                /* unsubscribed or ended: no callback any more */
     bool waiting;             /* replaying: its next step waits for the bus's fetch */
+    int64_t page_upto;        /* replaying: the bound of the page it waits for (0: none) */
     mes_sub *prev, *next;     /* in g->members or bus->replaying */
     mes_sub *dead_next;       /* in bus->dead */
 };
@@ -78,6 +79,8 @@ struct sub_group {
     int64_t cursor;
     bool waiting;             /* its next event (or page) waits for the bus's fetch */
     int64_t target;           /* waiting: the head to advance to once it is in */
+    int64_t page_upto;        /* the bound of the page it waits for (0: none): kept while it
+                                 waits, so the page it asked for is the one it reads */
     mes_sub *members;         /* live */
     uint32_t nlive, nall;     /* nall: live and replaying */
 };
@@ -88,7 +91,7 @@ struct sub_group {
 typedef struct bus_page {
     bool valid;
     store_stream stream;
-    int64_t after;
+    int64_t after, upto;
     store_event *evs;
     size_t n;
 } bus_page;
@@ -261,10 +264,10 @@ static const char *read_failed(char *buf, const store_err *err) {
 /* A page of g's stream after `after` with g's filter, in the page arena
  * (which it resets, unless the shared page serves). share: a listener call,
  * where an unfiltered page may serve the next group. */
-static int read_page(mes_bus *b, const sub_group *g, int64_t after, bool share, store_event **evs, size_t *n,
-                     store_err *err) {
+static int read_page(mes_bus *b, const sub_group *g, int64_t after, int64_t upto, bool share, store_event **evs,
+                     size_t *n, store_err *err) {
     bus_page *p = &b->shared;
-    if (share && !g->where && p->valid && p->stream == g->stream && p->after == after) {
+    if (share && !g->where && p->valid && p->stream == g->stream && p->after == after && p->upto == upto) {
         *evs = p->evs;
         *n = p->n;
         return STORE_OK;
@@ -272,9 +275,13 @@ static int read_page(mes_bus *b, const sub_group *g, int64_t after, bool share, 
     p->valid = false;
     gql_arena_reset(&b->page_arena);
     store_reads_begin(b->m->st, &b->reads);
-    int rc = store_stream_read(b->m->st, g->stream, after, BUS_PAGE, g->where, &b->page_arena, evs, n, err);
+    /* bounded by the head it goes to: a read session keeps results, and a
+       page read before a later commit must not pass for one that reached
+       the newer head (its short length would skip the events between) */
+    int rc = store_stream_read_upto(b->m->st, g->stream, after, upto, BUS_PAGE, g->where, &b->page_arena, evs, n,
+                                    err);
     store_reads_end(b->m->st, &b->reads);
-    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, *evs, *n};
+    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, upto, *evs, *n};
     return rc;
 }
 
@@ -300,11 +307,14 @@ static void group_advance(sub_group *g, int64_t head) {
         store_event *evs = NULL;
         size_t n = 0;
         store_err err = {0};
-        int rc = read_page(b, g, g->cursor, true, &evs, &n, &err);
+        int64_t upto = g->page_upto ? g->page_upto : head;
+        int rc = read_page(b, g, g->cursor, upto, true, &evs, &n, &err);
         if (rc == STORE_PENDING) {
+            g->page_upto = upto;
             group_wait(g, head);
             return;
         }
+        g->page_upto = 0;
         if (rc) {
             char reason[READ_FAILED_MAX];
             end_members(g, read_failed(reason, &err));
@@ -313,16 +323,13 @@ static void group_advance(sub_group *g, int64_t head) {
         }
         bool done = n < BUS_PAGE;
         for (size_t i = 0; i < n; i++) {
-            if (evs[i].seq > head) {
-                done = true;
-                break;
-            }
             if (!group_deliver(g, &evs[i])) {
+                g->page_upto = upto;
                 group_wait(g, head);
                 return;
             }
         }
-        if (done) g->cursor = head;
+        if (done) g->cursor = upto;   /* nothing more matched in (cursor, upto] */
     }
 }
 
@@ -364,16 +371,19 @@ static void sub_wait(mes_sub *s) {
 static void replay_page(mes_sub *s) {
     mes_bus *b = s->bus;
     sub_group *g = s->g;
-    int64_t target = g->cursor;
+    /* up to the group's cursor, or the bound of the page it waited for */
+    int64_t target = s->page_upto ? s->page_upto : g->cursor;
+    s->page_upto = 0;
     if (s->last >= target) {
-        join(s);
+        if (s->last >= g->cursor) join(s);
         return;
     }
     store_event *evs = NULL;
     size_t n = 0;
     store_err err = {0};
-    int rc = read_page(b, g, s->last, false, &evs, &n, &err);
+    int rc = read_page(b, g, s->last, target, false, &evs, &n, &err);
     if (rc == STORE_PENDING) {
+        s->page_upto = target;
         sub_wait(s);
         return;
     }
@@ -389,6 +399,7 @@ static void replay_page(mes_sub *s) {
             break;
         }
         if (!execute_event(g, &evs[i])) {
+            s->page_upto = target;
             sub_wait(s);   /* s->last is the event before: it goes on from there */
             return;
         }
@@ -396,7 +407,7 @@ static void replay_page(mes_sub *s) {
     }
     if (caught_up && !s->dead) {
         s->last = target;   /* nothing matched in (last, target] */
-        join(s);
+        if (s->last >= g->cursor) join(s);   /* else the next page goes on to the group's cursor */
     }
 }
 

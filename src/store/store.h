@@ -387,6 +387,14 @@ typedef struct store_event {
  * and the stations that can do its process now. */
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err);
+/* The same, bounded: events with after_seq < seq <= upto_seq only. Every
+ * such event is committed and never changes once upto_seq is a head the
+ * store reported, so the answer does not depend on when the read runs: the
+ * event bus reads its pages this way (a read session keeps results, and a
+ * page kept from before a later commit must not pass for one that reached
+ * the newer head). */
+int store_stream_read_upto(store *s, store_stream stream, int64_t after_seq, int64_t upto_seq, int64_t limit,
+                           const store_filter *where, gql_arena *a, store_event **out, size_t *n, store_err *err);
 
 /* ---- deploys (write jobs' building blocks) ---- */
 typedef struct store_attr_in { const char *id, *name, *part_number; } store_attr_in;

@@ -48,7 +48,7 @@ typedef struct store_backend {
     __typeof__(store_station_processes_of) *station_processes_of;
     __typeof__(store_snapshot_begin) *snapshot_begin;
     __typeof__(store_snapshot_end) *snapshot_end;
-    __typeof__(store_stream_read) *stream_read;
+    __typeof__(store_stream_read_upto) *stream_read;
     __typeof__(store_tx_deploy_process) *tx_deploy_process;
     __typeof__(store_tx_deploy_product) *tx_deploy_product;
     __typeof__(store_tx_deploy_station) *tx_deploy_station;
@@ -130,7 +130,7 @@ __typeof__(store_actions_of) sq_actions_of;
 __typeof__(store_station_processes_of) sq_station_processes_of;
 __typeof__(store_snapshot_begin) sq_snapshot_begin;
 __typeof__(store_snapshot_end) sq_snapshot_end;
-__typeof__(store_stream_read) sq_stream_read;
+__typeof__(store_stream_read_upto) sq_stream_read;
 __typeof__(store_tx_deploy_process) sq_tx_deploy_process;
 __typeof__(store_tx_deploy_product) sq_tx_deploy_product;
 __typeof__(store_tx_deploy_station) sq_tx_deploy_station;

@@ -158,10 +158,15 @@ int store_snapshot_begin(store *s, store_err *err) {
     DISPATCH(s, snapshot_begin, s, err);
 }
 
+int store_stream_read_upto(store *s, store_stream stream, int64_t after_seq, int64_t upto_seq, int64_t limit,
+                           const store_filter *where, gql_arena *a, store_event **out, size_t *n, store_err *err) {
+    STORE_READ_GATE(s, err, "iiiif", (int64_t)stream, after_seq, upto_seq, limit, where);
+    DISPATCH(s, stream_read, s, stream, after_seq, upto_seq, limit, where, a, out, n, err);
+}
+
 int store_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
                       gql_arena *a, store_event **out, size_t *n, store_err *err) {
-    STORE_READ_GATE(s, err, "iiif", (int64_t)stream, after_seq, limit, where);
-    DISPATCH(s, stream_read, s, stream, after_seq, limit, where, a, out, n, err);
+    return store_stream_read_upto(s, stream, after_seq, INT64_MAX, limit, where, a, out, n, err);
 }
 
 int store_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {

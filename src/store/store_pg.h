@@ -138,7 +138,7 @@ __typeof__(store_actions_of) pgs_actions_of;
 __typeof__(store_station_processes_of) pgs_station_processes_of;
 __typeof__(store_snapshot_begin) pgs_snapshot_begin;
 __typeof__(store_snapshot_end) pgs_snapshot_end;
-__typeof__(store_stream_read) pgs_stream_read;
+__typeof__(store_stream_read_upto) pgs_stream_read;
 __typeof__(store_orders_list) pgs_orders_list;
 __typeof__(store_orders_by_ids) pgs_orders_by_ids;
 __typeof__(store_orders_children_of) pgs_orders_children_of;

@@ -384,16 +384,16 @@ static void row_work_order_event(const PGresult *r, int row, int f, gql_arena *a
 
 /* The payload (jsonb) comes back as PostgreSQL writes jsonb: the same
  * JSON value as was stored, in its normal form (the readers parse it). */
-int pgs_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
-                    gql_arena *a, store_event **out, size_t *n, store_err *err) {
+int pgs_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t upto_seq, int64_t limit,
+                    const store_filter *where, gql_arena *a, store_event **out, size_t *n, store_err *err) {
     static const char *const head[STORE_STREAM_COUNT] = {
         "SELECT e.seq, e.at, " STORE_OP_COLS("t0") " FROM operation_events e"
-        " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > $1",
+        " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > $1 AND e.seq <= $2",
         "SELECT e.seq, e.at, " STORE_SUB_COLS("t0") " FROM sub_operation_events e"
-        " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > $1",
-        "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > $1",
-        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > $1",
-        "SELECT e.seq, e.at, e.order_id, e.status FROM work_order_events e WHERE e.seq > $1"};
+        " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > $1 AND e.seq <= $2",
+        "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > $1 AND e.seq <= $2",
+        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > $1 AND e.seq <= $2",
+        "SELECT e.seq, e.at, e.order_id, e.status FROM work_order_events e WHERE e.seq > $1 AND e.seq <= $2"};
     static const store_entity entity[STORE_STREAM_COUNT] = {STORE_E_OPERATION, STORE_E_SUB_OPERATION,
                                                             STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_NOTE_EVENT,
                                                             STORE_E_WORK_ORDER_EVENT};
@@ -402,10 +402,11 @@ int pgs_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t li
                                                          row_payload_event, row_work_order_event};
     if ((unsigned)stream >= STORE_STREAM_COUNT) return store_set_err(err, STORE_EINPUT, "no such stream");
     filtered q = {0};
-    int rc = filtered_build(&q, head[stream], "AND", entity[stream], where, alias[stream], 1, 1, err);
+    int rc = filtered_build(&q, head[stream], "AND", entity[stream], where, alias[stream], 2, 1, err);
     if (rc == STORE_OK) {
         sbuf_addf(&q.sql, " ORDER BY e.seq LIMIT $%d", q.nparams);
         filtered_num(&q, 0, after_seq);
+        filtered_num(&q, 1, upto_seq);
         filtered_num(&q, q.nparams - 1, page(limit));
         rc = pgs_read_rows(s, q.sql.p, q.nparams, q.params, a, sizeof **out, rows[stream], (void **)out, n, err);
     }

@@ -365,16 +365,16 @@ static void row_work_order_event(sqlite3_stmt *st, int f, gql_arena *a, void *it
     e->status = col_text(st, f + 3, a);
 }
 
-int sq_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t limit, const store_filter *where,
-                   gql_arena *a, store_event **out, size_t *n, store_err *err) {
+int sq_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t upto_seq, int64_t limit,
+                   const store_filter *where, gql_arena *a, store_event **out, size_t *n, store_err *err) {
     static const char *const head[STORE_STREAM_COUNT] = {
         "SELECT e.seq, e.at, " STORE_OP_COLS("t0") " FROM operation_events e"
-        " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > ?",
+        " JOIN operations t0 ON t0.id = e.operation_id WHERE e.seq > ? AND e.seq <= ?",
         "SELECT e.seq, e.at, " STORE_SUB_COLS("t0") " FROM sub_operation_events e"
-        " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > ?",
-        "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > ?",
-        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > ?",
-        "SELECT e.seq, e.at, e.order_id, e.status FROM work_order_events e WHERE e.seq > ?"};
+        " JOIN sub_operations t0 ON t0.parent_id = e.parent_id AND t0.sub_id = e.sub_id WHERE e.seq > ? AND e.seq <= ?",
+        "SELECT e.seq, e.at, e.ref, e.payload FROM operation_order_complete_events e WHERE e.seq > ? AND e.seq <= ?",
+        "SELECT e.seq, e.at, e.ref, e.payload FROM note_events e WHERE e.seq > ? AND e.seq <= ?",
+        "SELECT e.seq, e.at, e.order_id, e.status FROM work_order_events e WHERE e.seq > ? AND e.seq <= ?"};
     static const store_entity entity[STORE_STREAM_COUNT] = {STORE_E_OPERATION, STORE_E_SUB_OPERATION,
                                                             STORE_E_OPERATION_ORDER_COMPLETE, STORE_E_NOTE_EVENT,
                                                             STORE_E_WORK_ORDER_EVENT};
@@ -395,7 +395,8 @@ int sq_stream_read(store *s, store_stream stream, int64_t after_seq, int64_t lim
     sqlite3_stmt *st = stmt_get(&s->rcache, sql.p, err);
     if (!st) goto fail;
     sqlite3_bind_int64(st, 1, after_seq);
-    int i = store_sql_filter_bind(st, &f, 2);
+    sqlite3_bind_int64(st, 2, upto_seq);
+    int i = store_sql_filter_bind(st, &f, 3);
     sqlite3_bind_int64(st, i, page(limit));
     sbuf_free(&sql);
     store_sql_filter_free(&f);
