@@ -104,6 +104,8 @@ struct store {
 /* err from a SQLite result code on db (ECONFLICT for constraint violations). */
 int store_sqlite_err(store_err *err, sqlite3 *db, int rc, const char *what);
 int64_t store_now_ms(void);
+/* A committed transaction of `jobs` jobs, in the batch-size histogram (any thread). */
+void store_count_batch(store *s, size_t jobs);
 int store_exec(sqlite3 *db, const char *sql, store_err *err);   /* no rows */
 int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_COUNT], store_err *err);
 extern const char *const store_stream_tables[STORE_STREAM_COUNT];
@@ -180,6 +182,7 @@ bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt,
 struct pgs_session;
 void pgs_session_free(struct pgs_session *p);
 bool pgs_session_pending(const struct pgs_session *p);
+size_t pgs_session_misses(const struct pgs_session *p);
 int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \
@@ -201,6 +204,14 @@ void sbuf_free(sbuf *b);
     " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"          \
     " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
     " WHERE length(t.path) < 9 * 64"
+/* The same step in PostgreSQL's dialect (the filter's PostgreSQL dialect
+ * and store_pg_read.c). STORE_PG_PAD8 is printf('%08d', x) for x >= 0
+ * (positions are): lpad, widened as printf is past 8 digits. */
+#define STORE_PG_PAD8(x) "lpad((" x ")::text, greatest(8, length((" x ")::text)), '0')"
+#define STORE_TREE_STEP_PG                                                                  \
+    " SELECT t.k, so.sub_id, t.path || " STORE_PG_PAD8("so.position") " || '.' FROM tree t" \
+    " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
+    " WHERE length(t.path) < 9 * 64"
 
 /* ---- filters compiled to SQL ---- */
 /* An entity's filterable fields. A column starting with '(' is a derived
@@ -212,6 +223,7 @@ typedef struct field_def {
     const char *name, *column;
     ftype type;
     store_entity object;        /* FT_OBJECT: the nested type */
+    const char *pg;             /* PostgreSQL's expression where it differs from column; NULL: the same */
 } field_def;
 typedef struct entity_def {
     const char *table, *key;    /* the key an object field's column refers to */
@@ -220,10 +232,15 @@ typedef struct entity_def {
 /* The entities filtered on a stored event's payload (store_filter_orders.c);
  * NULL for any other. */
 const entity_def *store_filter_payload_entity(store_entity e);
+/* The SQL a filter compiles to: SQLite's (`?` placeholders) or
+ * PostgreSQL's ($n from first_param on; each field's pg expression). */
+typedef enum store_dialect { STORE_DIALECT_SQLITE, STORE_DIALECT_PG } store_dialect;
 typedef struct store_sql_filter {
     sbuf sql;                     /* a boolean SQL expression over alias t0 */
     store_value *params;          /* in placeholder order (strings point into the filter) */
     size_t nparams, cap;
+    store_dialect dialect;        /* set before compiling ({0}: SQLite) */
+    int first_param;              /* PostgreSQL: the number of the first placeholder */
 } store_sql_filter;
 /* Appends the SQL of f (over the row aliased `alias`) to out. */
 int store_filter_compile(store_entity e, const store_filter *f, const char *alias, store_sql_filter *out,

@@ -49,6 +49,8 @@ void store_reads_end(store *s, store_reads *r) {
     r->outer = NULL;
 }
 
+size_t store_reads_misses(const store_reads *r) { return r->nwanted + pgs_session_misses(r->pg); }
+
 bool store_reads_pending(const store_reads *r) { return r->nwanted > 0 || pgs_session_pending(r->pg); }
 
 /* ---- keys ----------------------------------------------------------------- */
