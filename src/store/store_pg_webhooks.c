@@ -13,9 +13,11 @@
  * another instance is claiming at that moment (SKIP LOCKED);
  * store_webhook_head answers only the holder; a 2xx that empties the
  * outbox gives the claim up. An instance that dies loses its claims when
- * their leases run out, and another goes on from the head row (the one in
- * flight may be sent again, as after a crash on SQLite). Lease times are
- * the database's clock, so instances need not agree on the time.
+ * their database sessions end (at once: the claim names the session), or
+ * else (a hung instance, a cut network) when the leases run out, and
+ * another goes on from the head row (the one in flight may be sent again,
+ * as after a crash on SQLite). Lease times are the database's clock, so
+ * instances need not agree on the time.
  *
  * Must never: keep the outbox of a replaced or removed subscription, start
  * a subscription at a head that a transaction appending to its stream has
@@ -40,6 +42,13 @@
 #define LEASE_MS "5000"
 /* The most subscriptions one scan claims: instances share a burst. */
 #define CLAIM_MAX "256"
+/* claimed_by is "<claimant>:<pid>", pid the database session that claimed
+ * (the claimant's reading connection): MINE(col) whether it is this
+ * claimant's, GONE(col) whether that session has ended (its instance died:
+ * the claim is free at once, not only when its lease runs out). */
+#define MINE(col) "split_part(" col ", ':', 1) = $2"
+#define GONE(col)                                                                                 \
+    "NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid::text = split_part(" col ", ':', 2))"
 /* Now, in ms, on the database's clock. */
 #define DB_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 
@@ -155,9 +164,11 @@ int pgs_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub 
                  "WITH due AS (SELECT w.id, head.next_attempt_at AS next FROM webhook_subscriptions w"
                  " CROSS JOIN LATERAL (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
                  " ORDER BY h.seq LIMIT 1) head WHERE head.next_attempt_at <= $1::bigint"
-                 " AND (w.claimed_by = $2 OR w.claim_until IS NULL OR w.claim_until < " DB_NOW ")"
+                 " AND (w.claimed_by IS NULL OR " MINE("w.claimed_by") " OR w.claim_until < " DB_NOW
+                 " OR " GONE("w.claimed_by") ")"
                  " ORDER BY head.next_attempt_at, w.id COLLATE \"C\" LIMIT " CLAIM_MAX " FOR UPDATE OF w SKIP LOCKED),"
-                 " c AS (UPDATE webhook_subscriptions w SET claimed_by = $2, claim_until = " DB_NOW " + " LEASE_MS
+                 " c AS (UPDATE webhook_subscriptions w SET claimed_by = $2 || ':' || pg_backend_pid(),"
+                 " claim_until = " DB_NOW " + " LEASE_MS
                  " FROM due WHERE w.id = due.id RETURNING w.id, w.url, due.next)"
                  " SELECT id, url FROM c ORDER BY next, id COLLATE \"C\"",
                  2, params, &r, err))
@@ -183,7 +194,7 @@ int pgs_webhook_head(store *s, const char *sub_id, gql_arena *a, store_webhook_d
                  " w.response_fragment, w.url, w.headers, w.secret, w.failing"
                  " FROM webhook_subscriptions w CROSS JOIN LATERAL (SELECT * FROM webhook_outbox h"
                  " WHERE h.subscription_id = w.id ORDER BY h.seq LIMIT 1) o WHERE w.id = $1"
-                 " AND w.claimed_by = $2 AND w.claim_until >= " DB_NOW,
+                 " AND " MINE("w.claimed_by") " AND w.claim_until >= " DB_NOW,
                  2, params, &r, err))
         return err->code;
     if (PQntuples(r) == 1) {
@@ -220,8 +231,10 @@ int pgs_tx_webhook_delivered(store_tx *tx, int64_t outbox_id, const char *sub_id
                               " AND o.id <> $1::bigint) AS rows)"
                               " UPDATE webhook_subscriptions SET failing = 0,"
                               " last_delivered_seq = greatest(coalesce(last_delivered_seq, 0), d.seq),"
-                              " claimed_by = CASE WHEN claimed_by = $4 AND NOT more.rows THEN NULL ELSE claimed_by END,"
-                              " claim_until = CASE WHEN claimed_by IS DISTINCT FROM $4 THEN claim_until"
+                              " claimed_by = CASE WHEN split_part(claimed_by, ':', 1) = $4 AND NOT more.rows THEN NULL"
+                              " ELSE claimed_by END,"
+                              " claim_until = CASE WHEN split_part(claimed_by, ':', 1) IS DISTINCT FROM $4"
+                              " THEN claim_until"
                               " WHEN more.rows THEN " DB_NOW " + " LEASE_MS " END"
                               " FROM d, more WHERE id = $2",
                               4, params, err);

@@ -423,6 +423,20 @@ static void claims_across_instances(void **state) {
     pg_test_exec(p.pgdb, "COMMIT", NULL);
     assert_string_equal(due_of(a, FAR, due), "y x");
     assert_string_equal(due_of(b, FAR, due), "");
+
+    /* an instance whose database session ended (killed) leaves its claims
+     * at once, long before their leases run out */
+    store *c = store_open(p.pgurl, NULL, &err);
+    if (!c) fail_msg("%s", err.message);
+    pg_test_exec(p.pgdb, "UPDATE webhook_subscriptions SET claim_until = 0", NULL);
+    assert_string_equal(due_of(c, FAR, due), "y x");
+    assert_string_equal(due_of(b, FAR, due), "");
+    store_close(c);
+    for (int i = 0; i < 500 && !*due_of(b, FAR, due); i++) {   /* until its backend has gone */
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_string_equal(due, "y x");
     gql_arena_free(&ar);
     store_close(b);
     diff_close(&p);
