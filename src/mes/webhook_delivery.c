@@ -720,17 +720,18 @@ typedef struct hook_step {
     mes_hooks *h;
     step_kind kind;
     store_reads reads;
+    int64_t now;   /* the step's clock, read once: a pass's reads must be the same every time */
     char sub_id[65], host[256];
 } hook_step;
 #define STEP_PASSES_MAX 16
 
-static void scan_now(mes_hooks *h) {
+static void scan_now(mes_hooks *h, int64_t now) {
     gql_arena a;
     gql_arena_init(&a, 0);
     store_webhook_due_sub *due;
     size_t n;
     store_err err = {0};
-    if (store_webhooks_due(h->st, wall_ms(), &a, &due, &n, &err) == STORE_OK) {
+    if (store_webhooks_due(h->st, now, &a, &due, &n, &err) == STORE_OK) {
         h->host_waiting = false;
         for (size_t i = 0; i < n; i++) {
             char host[256];
@@ -785,7 +786,7 @@ static void step_run(hook_step *st) {
     mes_hooks *h = st->h;
     if (h->stopping) return step_end(st);
     store_reads_begin(h->st, &st->reads);
-    if (st->kind == STEP_SCAN) scan_now(h);
+    if (st->kind == STEP_SCAN) scan_now(h, st->now);
     else if (st->kind == STEP_COUNT) count_now(h);
     else if (!try_start(h, st->sub_id, st->host)) h->host_waiting = true;
     store_reads_end(h->st, &st->reads);
@@ -800,6 +801,7 @@ static void step_start(mes_hooks *h, step_kind kind, const char *sub_id, const c
     if (!st) abort();
     st->h = h;
     st->kind = kind;
+    st->now = wall_ms();
     store_reads_init(&st->reads);
     if (sub_id) snprintf(st->sub_id, sizeof st->sub_id, "%s", sub_id);
     if (host) snprintf(st->host, sizeof st->host, "%s", host);
