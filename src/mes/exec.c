@@ -270,10 +270,12 @@ static int run_writes(store_tx *tx, void *arg, store_err *err) {
 static void writes_done(void *arg, const store_err *err) {
     mes_req *r = arg;
     mes *m = r->m;
+    /* the transaction failed: no write of it is durable, those that ran and
+       those it never reached (its BEGIN failed: PostgreSQL unreachable) */
     if (err->code != STORE_OK)
         for (uint32_t i = 0; i < r->ctx.nwrites; i++) {
             mes_write *w = &r->ctx.writes[i];
-            if (w->ran && !w->code) mes_write_fail_store(w, err);
+            if ((w->ran || (w->run && !w->skipped)) && !w->code) mes_write_fail_store(w, err);
         }
     (void)m;
     answer(r);   /* the request counts in m->in_flight until it ends */

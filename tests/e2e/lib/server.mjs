@@ -133,8 +133,10 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
     stdoutLines: () => outLines.slice(),
     exited,
     exitInfo: () => exitInfo,
-    // POST /graphql with the token header; returns the parsed JSON body.
-    async gql(query, variables, token = adminToken) {
+    // POST /graphql with the token header (srv.adminToken unless given: a
+    // test may set it, e.g. for a server restarted on a database whose
+    // token an earlier one printed); returns the parsed JSON body.
+    async gql(query, variables, token = srv.adminToken) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { 'x-pico-api-org': token } : {}) },
@@ -148,7 +150,7 @@ export async function startServer({ demo = false, args = [], env = {}, dir = nul
       }
     },
     // The same, with the whole Response (status, headers) and the parsed body.
-    async post(body, { token = adminToken, headers = {}, path = '/graphql' } = {}) {
+    async post(body, { token = srv.adminToken, headers = {}, path = '/graphql' } = {}) {
       const res = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { 'x-pico-api-org': token } : {}), ...headers },
