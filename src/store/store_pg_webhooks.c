@@ -40,8 +40,12 @@
  * through a delivery of up to libcurl's 10 s; an instance that dies (or is
  * restarted: a new claimant) holds its subscriptions up for 5 s at most. */
 #define LEASE_MS "5000"
-/* The most subscriptions one scan claims: instances share a burst. */
-#define CLAIM_MAX "256"
+/* The most subscriptions one scan claims or renews: instances share a
+ * burst. New claims come first, so a subscription far down a long queue is
+ * claimed within a few scans even while this instance holds this many; a
+ * held one left out is renewed by a later scan (or claimed again once its
+ * lease has run out). */
+#define CLAIM_MAX "1024"
 /* claimed_by is "<claimant>:<pid>", pid the database session that claimed
  * (the claimant's reading connection): MINE(col) whether it is this
  * claimant's, GONE(col) whether that session has ended (its instance died:
@@ -166,7 +170,8 @@ int pgs_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub 
                  " ORDER BY h.seq LIMIT 1) head WHERE head.next_attempt_at <= $1::bigint"
                  " AND (w.claimed_by IS NULL OR " MINE("w.claimed_by") " OR w.claim_until < " DB_NOW
                  " OR " GONE("w.claimed_by") ")"
-                 " ORDER BY head.next_attempt_at, w.id COLLATE \"C\" LIMIT " CLAIM_MAX " FOR UPDATE OF w SKIP LOCKED),"
+                 " ORDER BY " MINE("w.claimed_by") ", head.next_attempt_at, w.id COLLATE \"C\""
+                 " LIMIT " CLAIM_MAX " FOR UPDATE OF w SKIP LOCKED),"
                  " c AS (UPDATE webhook_subscriptions w SET claimed_by = $2 || ':' || pg_backend_pid(),"
                  " claim_until = " DB_NOW " + " LEASE_MS
                  " FROM due WHERE w.id = due.id RETURNING w.id, w.url, due.next)"
