@@ -68,16 +68,22 @@ pg_database() {
 }
 
 ROWS=()
-# measure LABEL: drive.mjs against the servers started on PORT, PORT+1, …
+# measure LABEL: drive.mjs against the servers started on PORT, PORT+1, …;
+# a configuration that fails (e.g. a store function PostgreSQL lacks) gets
+# a row saying why, and the run goes on with the next
 measure() {
-  local servers=() i line pm=null
+  local servers=() i line pm=null log=$TMP/drive-${#ROWS[@]}.log
   for ((i = 0; i < ${#SERVE_PIDS[@]}; i++)); do
     servers+=("{\"http\":\"http://127.0.0.1:$((PORT + i))/graphql\",\"ws\":\"ws://127.0.0.1:$((PORT + i))/graphql\"}")
   done
   [ -z "$PG_STARTED" ] || pm=$(head -1 "$PG_DIR/data/postmaster.pid")
   line=$(node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"mesdPids":[%s],"postmasterPid":%s}' \
     "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$ORDERS" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
-    "$SECONDS_LOAD" "$SECONDS_SUBS" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" | sed -n 's/^ORDERS_RESULT //p')
+    "$SECONDS_LOAD" "$SECONDS_SUBS" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2> >(tee "$log" >&2) | sed -n 's/^ORDERS_RESULT //p') || true
+  if [ -z "$line" ]; then
+    line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], failed: process.argv[2] }))' "$1" \
+      "$(grep -m1 -E '^(Error|[A-Za-z]*Error)' "$log" | cut -c1-300)")
+  fi
   echo "$line" >&2
   ROWS+=("$line")
   stop_all
@@ -117,7 +123,8 @@ fi
   echo "|---|---:|---:|---:|---:|---:|---|---|"
   for line in "${ROWS[@]}"; do
     node -e '
-      const r = JSON.parse(process.argv[1]), l = r.load, c = l.cpu;
+      const r = JSON.parse(process.argv[1]), l = r.load, c = l?.cpu;
+      if (r.failed !== undefined) { console.log(`| ${r.label} | did not run: ${r.failed.replace(/\|/g, "\\|")} |||||||`); process.exit(0); }
       const f = (n) => n.toLocaleString("en-US");
       const errs = Object.entries(l.errors).map(([k, v]) => `${v}× ${k}`).join("; ") || "none";
       console.log(`| ${r.label} | ${f(l.acked)} | ${l.elapsedS} | **${f(l.perSecond)}** | ${l.responseP50Ms} | ${l.responseP99Ms} | ${errs} | ${c.mesd} / ${c.postgres} / ${c.driver} of ${c.machineS} |`);
@@ -130,7 +137,8 @@ fi
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|"
   for line in "${ROWS[@]}"; do
     node -e '
-      const r = JSON.parse(process.argv[1]), l = r.fan, c = l.cpu;
+      const r = JSON.parse(process.argv[1]), l = r.fan, c = l?.cpu;
+      if (r.failed !== undefined) { console.log(`| ${r.label} | did not run |||||||||||||`); process.exit(0); }
       const f = (n) => n.toLocaleString("en-US");
       const pct = r.delivered ? Math.round((100 * r.beforeAnswer) / r.delivered) : 0;
       const errs = Object.entries({ ...l.errors, ...r.subErrors }).map(([k, v]) => `${v}× ${k}`).join("; ");
