@@ -81,7 +81,7 @@ measure() {
     "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$ORDERS" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
     "$SECONDS_LOAD" "$SECONDS_SUBS" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2> >(tee "$log" >&2) | sed -n 's/^ORDERS_RESULT //p') || true
   if [ -z "$line" ]; then
-    line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], failed: process.argv[2] }))' "$1" \
+    line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], didNotRun: process.argv[2] }))' "$1" \
       "$(grep -m1 -E '^(Error|[A-Za-z]*Error)' "$log" | cut -c1-300)")
   fi
   echo "$line" >&2
@@ -124,7 +124,7 @@ fi
   for line in "${ROWS[@]}"; do
     node -e '
       const r = JSON.parse(process.argv[1]), l = r.load, c = l?.cpu;
-      if (r.failed !== undefined) { console.log(`| ${r.label} | did not run: ${r.failed.replace(/\|/g, "\\|")} |||||||`); process.exit(0); }
+      if (r.didNotRun !== undefined) { console.log(`| ${r.label} | did not run: ${r.didNotRun.replace(/\|/g, "\\|")} |||||||`); process.exit(0); }
       const f = (n) => n.toLocaleString("en-US");
       const errs = Object.entries(l.errors).map(([k, v]) => `${v}× ${k}`).join("; ") || "none";
       console.log(`| ${r.label} | ${f(l.acked)} | ${l.elapsedS} | **${f(l.perSecond)}** | ${l.responseP50Ms} | ${l.responseP99Ms} | ${errs} | ${c.mesd} / ${c.postgres} / ${c.driver} of ${c.machineS} |`);
@@ -138,7 +138,7 @@ fi
   for line in "${ROWS[@]}"; do
     node -e '
       const r = JSON.parse(process.argv[1]), l = r.fan, c = l?.cpu;
-      if (r.failed !== undefined) { console.log(`| ${r.label} | did not run |||||||||||||`); process.exit(0); }
+      if (r.didNotRun !== undefined) { console.log(`| ${r.label} | did not run |||||||||||||`); process.exit(0); }
       const f = (n) => n.toLocaleString("en-US");
       const pct = r.delivered ? Math.round((100 * r.beforeAnswer) / r.delivered) : 0;
       const errs = Object.entries({ ...l.errors, ...r.subErrors }).map(([k, v]) => `${v}× ${k}`).join("; ");
