@@ -11,8 +11,9 @@ pkgs=(build-essential cmake pkg-config libcmocka-dev libsqlite3-dev libssl-dev
       libuv1-dev libjson-c-dev node-llhttp libcurl4-openssl-dev libpq-dev)
 if [ "$what" = test ]; then
   # chromium: the browser the operator app's e2e test drives (playwright-core);
-  # postgresql-15: the throwaway server of the PostgreSQL tests (scripts/pg.sh)
-  pkgs+=(clang libclang-rt-14-dev valgrind chromium postgresql-15)
+  # postgresql-15: the throwaway server of the PostgreSQL tests (scripts/pg.sh);
+  # sqlite3: the command-line shell some tests look under the store with
+  pkgs+=(clang libclang-rt-14-dev valgrind chromium postgresql-15 sqlite3)
 fi
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

@@ -7,6 +7,13 @@
  * tables in store_filter_orders.c; an object inside a payload is the same
  * row, not a subquery.
  *
+ * Two dialects, one compiler: SQLite's and PostgreSQL's (store_sql_filter's
+ * dialect) differ only in placeholders (`?` / `$n`), in the expressions of
+ * the fields whose SQL differs (field_def.pg: the payload's JSON operators,
+ * the tree walk of producesSerial), and where PostgreSQL must be told to
+ * answer as SQLite does (byte order of text, LIKE without an escape
+ * character, integer ids compared with a string that is not one).
+ *
  * Semantics are SQL's (as Hasura on PostgreSQL): a comparison with a null
  * column is not true, so `_neq` and `_not` do not select rows whose field is
  * null. `_in: []` selects nothing, `_nin: []` everything.
@@ -29,63 +36,68 @@
     "WITH RECURSIVE tree(k, op, path) AS (SELECT 0, $.id, '' UNION ALL" STORE_TREE_STEP ")"       \
     " SELECT o.produces_serial FROM tree t JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS'" \
     " ORDER BY t.path DESC LIMIT 1), 0) END)"
+#define PRODUCES_SERIAL_EXPR_PG                                                                     \
+    "(CASE WHEN $.kind = 'PROCESS' THEN $.produces_serial ELSE coalesce(("                         \
+    "WITH RECURSIVE tree(k, op, path) AS (SELECT 0, $.id, ''::text UNION ALL" STORE_TREE_STEP_PG ")" \
+    " SELECT o.produces_serial FROM tree t JOIN operations o ON o.id = t.op AND o.kind = 'PROCESS'" \
+    " ORDER BY t.path COLLATE \"C\" DESC LIMIT 1), 0) END)"
 
 static const field_def operation_fields[] = {
-    {"id", "id", FT_ID, 0},
-    {"externalId", "external_id", FT_STRING, 0},
-    {"externalRevision", "revision", FT_STRING, 0},
-    {"name", "name", FT_STRING, 0},
-    {"templateID", "template_id", FT_ID, 0},
-    {"variantName", "variant_name", FT_STRING, 0},
-    {"kind", "kind", FT_ENUM, 0},
-    {"producesSerial", PRODUCES_SERIAL_EXPR, FT_BOOL, 0},
-    {"seq", "seq", FT_INT, 0},
-    {"updatedAt", "updated_at", FT_TIME, 0},
-    {"archivedAt", "archived_at", FT_TIME, 0},
-    {NULL, NULL, 0, 0}};
+    {"id", "id", FT_ID, 0, NULL},
+    {"externalId", "external_id", FT_STRING, 0, NULL},
+    {"externalRevision", "revision", FT_STRING, 0, NULL},
+    {"name", "name", FT_STRING, 0, NULL},
+    {"templateID", "template_id", FT_ID, 0, NULL},
+    {"variantName", "variant_name", FT_STRING, 0, NULL},
+    {"kind", "kind", FT_ENUM, 0, NULL},
+    {"producesSerial", PRODUCES_SERIAL_EXPR, FT_BOOL, 0, PRODUCES_SERIAL_EXPR_PG},
+    {"seq", "seq", FT_INT, 0, NULL},
+    {"updatedAt", "updated_at", FT_TIME, 0, NULL},
+    {"archivedAt", "archived_at", FT_TIME, 0, NULL},
+    {NULL, NULL, 0, 0, NULL}};
 static const field_def sub_operation_fields[] = {
-    {"parentId", "parent_id", FT_ID, 0},
-    {"subId", "sub_id", FT_ID, 0},
-    {"subGroup", "sub_group", FT_STRING, 0},
-    {"position", "position", FT_INT, 0},
-    {"optional", "optional", FT_BOOL, 0},
-    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION},
-    {"sub", "sub_id", FT_OBJECT, STORE_E_OPERATION},
-    {"seq", "seq", FT_INT, 0},
-    {"updatedAt", "updated_at", FT_TIME, 0},
-    {"archivedAt", "archived_at", FT_TIME, 0},
-    {NULL, NULL, 0, 0}};
+    {"parentId", "parent_id", FT_ID, 0, NULL},
+    {"subId", "sub_id", FT_ID, 0, NULL},
+    {"subGroup", "sub_group", FT_STRING, 0, NULL},
+    {"position", "position", FT_INT, 0, NULL},
+    {"optional", "optional", FT_BOOL, 0, NULL},
+    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION, NULL},
+    {"sub", "sub_id", FT_OBJECT, STORE_E_OPERATION, NULL},
+    {"seq", "seq", FT_INT, 0, NULL},
+    {"updatedAt", "updated_at", FT_TIME, 0, NULL},
+    {"archivedAt", "archived_at", FT_TIME, 0, NULL},
+    {NULL, NULL, 0, 0, NULL}};
 static const field_def station_fields[] = {
-    {"id", "id", FT_ID, 0}, {"name", "name", FT_STRING, 0}, {NULL, NULL, 0, 0}};
+    {"id", "id", FT_ID, 0, NULL}, {"name", "name", FT_STRING, 0, NULL}, {NULL, NULL, 0, 0, NULL}};
 static const field_def operator_fields[] = {
-    {"id", "id", FT_INT_ID, 0}, {"name", "name", FT_STRING, 0}, {NULL, NULL, 0, 0}};
+    {"id", "id", FT_INT_ID, 0, NULL}, {"name", "name", FT_STRING, 0, NULL}, {NULL, NULL, 0, 0, NULL}};
 static const field_def order_fields[] = {
-    {"id", "id", FT_INT_ID, 0},
-    {"externalOrderId", "external_order_id", FT_STRING, 0},
-    {"secondaryExternalOrderId", "secondary_external_order_id", FT_STRING, 0},
-    {"orderIndex", "order_index", FT_INT, 0},
-    {"operation", "operation_id", FT_OBJECT, STORE_E_OPERATION},
-    {"status", "status", FT_ENUM, 0},
-    {"reservedSerialNumber", "reserved_serial_number", FT_STRING, 0},
-    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION_ORDER},
-    {"station", "station_id", FT_OBJECT, STORE_E_STATION},
-    {"operator", "operator_id", FT_OBJECT, STORE_E_OPERATOR},
-    {"createdAt", "created_at", FT_TIME, 0},
-    {"updatedAt", "updated_at", FT_TIME, 0},
-    {"startedAt", "started_at", FT_TIME, 0},
-    {"completedAt", "completed_at", FT_TIME, 0},
-    {NULL, NULL, 0, 0}};
+    {"id", "id", FT_INT_ID, 0, NULL},
+    {"externalOrderId", "external_order_id", FT_STRING, 0, NULL},
+    {"secondaryExternalOrderId", "secondary_external_order_id", FT_STRING, 0, NULL},
+    {"orderIndex", "order_index", FT_INT, 0, NULL},
+    {"operation", "operation_id", FT_OBJECT, STORE_E_OPERATION, NULL},
+    {"status", "status", FT_ENUM, 0, NULL},
+    {"reservedSerialNumber", "reserved_serial_number", FT_STRING, 0, NULL},
+    {"parent", "parent_id", FT_OBJECT, STORE_E_OPERATION_ORDER, NULL},
+    {"station", "station_id", FT_OBJECT, STORE_E_STATION, NULL},
+    {"operator", "operator_id", FT_OBJECT, STORE_E_OPERATOR, NULL},
+    {"createdAt", "created_at", FT_TIME, 0, NULL},
+    {"updatedAt", "updated_at", FT_TIME, 0, NULL},
+    {"startedAt", "started_at", FT_TIME, 0, NULL},
+    {"completedAt", "completed_at", FT_TIME, 0, NULL},
+    {NULL, NULL, 0, 0, NULL}};
 
 /* A work-order event (work_order_events): no GraphQL `where` names these
  * fields; workOrderEvents(stationId) and its stream compile to
  * `stations: { stationId: { _eq } }`, the station_processes rule of
  * workOrders(stationId), on the process the event's order is for. */
 static const field_def work_order_event_fields[] = {
-    {"seq", "seq", FT_INT, 0},
-    {"status", "status", FT_ENUM, 0},
-    {"stations", "operation_id", FT_OBJECT, STORE_E_STATION_PROCESS},
-    {NULL, NULL, 0, 0}};
-static const field_def station_process_fields[] = {{"stationId", "station_id", FT_ID, 0}, {NULL, NULL, 0, 0}};
+    {"seq", "seq", FT_INT, 0, NULL},
+    {"status", "status", FT_ENUM, 0, NULL},
+    {"stations", "operation_id", FT_OBJECT, STORE_E_STATION_PROCESS, NULL},
+    {NULL, NULL, 0, 0, NULL}};
+static const field_def station_process_fields[] = {{"stationId", "station_id", FT_ID, 0, NULL}, {NULL, NULL, 0, 0, NULL}};
 
 static const entity_def entities[STORE_E_COUNT] = {
     [STORE_E_OPERATION] = {"operations", "id", operation_fields},
@@ -117,7 +129,13 @@ static const field_def *find_field(store_entity e, const char *name) {
     return NULL;
 }
 
-static void add_param(store_sql_filter *out, store_value v) {
+/* Appends v's placeholder (with a PostgreSQL cast when given) and keeps v
+ * to be bound there. */
+static void add_param(store_sql_filter *out, store_value v, const char *pg_cast) {
+    if (out->dialect == STORE_DIALECT_PG)
+        sbuf_addf(&out->sql, "$%d%s", out->first_param + (int)out->nparams, pg_cast ? pg_cast : "");
+    else
+        sbuf_add(&out->sql, "?");
     if (out->nparams == out->cap) {
         out->cap = out->cap ? out->cap * 2 : 8;
         out->params = realloc(out->params, out->cap * sizeof *out->params);
@@ -126,13 +144,15 @@ static void add_param(store_sql_filter *out, store_value v) {
     out->params[out->nparams++] = v;
 }
 
-/* The field's SQL for the row aliased `alias`: its column, or its expression. */
-static void field_sql(sbuf *b, const char *alias, const field_def *fd) {
-    if (fd->column[0] != '(') {
-        sbuf_addf(b, "%s.%s", alias, fd->column);
+/* The field's SQL for the row aliased `alias`: its column, or its expression
+ * (in the dialect's form). */
+static void field_sql(const store_sql_filter *out, sbuf *b, const char *alias, const field_def *fd) {
+    const char *expr = out->dialect == STORE_DIALECT_PG && fd->pg ? fd->pg : fd->column;
+    if (expr[0] != '(') {
+        sbuf_addf(b, "%s.%s", alias, expr);
         return;
     }
-    for (const char *p = fd->column; *p; p++) {
+    for (const char *p = expr; *p; p++) {
         const char *q = strchr(p, '$');
         if (!q) { sbuf_add(b, p); return; }
         sbuf_addf(b, "%.*s%s", (int)(q - p), p, alias);
@@ -161,6 +181,39 @@ static store_value param_for(ftype t, store_value v) {
     return v;
 }
 
+/* Whether s is a number SQLite's NUMERIC affinity converts text to (a
+ * decimal literal, spaces around it allowed): an integer column compared
+ * with it compares numbers; with any other text, the integer is less. */
+static bool sqlite_numeric_text(const char *s) {
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r')) s++;
+    if (*s == '+' || *s == '-') s++;
+    size_t digits = 0;
+    while (*s >= '0' && *s <= '9') s++, digits++;
+    if (*s == '.') for (s++; *s >= '0' && *s <= '9'; s++) digits++;
+    if (!digits) return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-') s++;
+        if (!(*s >= '0' && *s <= '9')) return false;
+        while (*s >= '0' && *s <= '9') s++;
+    }
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r')) s++;
+    return *s == 0;
+}
+
+/* PostgreSQL: an integer id (a primary key: never null) compared with v,
+ * a string that is not an integer (param_for left it text). SQLite
+ * converts a decimal one ("7.0") and compares numbers (*cast says how
+ * PostgreSQL is told to); any other text is greater than every integer:
+ * true then, the comparison being a constant. */
+static bool pg_text_never_id(const store_sql_filter *out, const field_def *fd, store_value v, const char **cast) {
+    *cast = NULL;
+    if (out->dialect != STORE_DIALECT_PG || fd->type != FT_INT_ID || v.kind != STORE_V_STRING) return false;
+    if (!sqlite_numeric_text(v.s)) return true;
+    *cast = "::numeric";
+    return false;
+}
+
 static bool op_allowed(ftype t, store_cmp op) {
     switch (op) {
     case STORE_EQ: case STORE_NEQ: case STORE_IN: case STORE_NIN: case STORE_IS_NULL: return true;
@@ -185,7 +238,7 @@ static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const
     if (f->op == STORE_IS_NULL) {
         if (f->nvalues != 1 || !f->values || f->values[0].kind != STORE_V_BOOL)
             return store_set_err(c->err, STORE_EINPUT, "_is_null on \"%s\" takes one Boolean", fd->name);
-        field_sql(b, alias, fd);
+        field_sql(c->out, b, alias, fd);
         sbuf_addf(b, " IS %sNULL", f->values[0].i ? "" : "NOT ");
         return STORE_OK;
     }
@@ -196,20 +249,39 @@ static int compile_cmp(compiler *c, store_entity e, const store_filter *f, const
         if (!kind_fits(fd->type, f->values[i].kind) || (f->values[i].kind == STORE_V_STRING && !f->values[i].s))
             return store_set_err(c->err, STORE_EINPUT, "a value of the wrong type for field \"%s\"", fd->name);
     }
+    bool pg = c->out->dialect == STORE_DIALECT_PG;
     if (list) {
-        if (f->nvalues == 0) { sbuf_add(b, f->op == STORE_IN ? "1 = 0" : "1 = 1"); return STORE_OK; }
-        field_sql(b, alias, fd);
+        /* PostgreSQL: a text that can equal no integer id is left out (SQLite compares and finds it unequal) */
+        const char *cast;
+        size_t kept = 0;
+        for (size_t i = 0; i < f->nvalues; i++)
+            kept += !pg_text_never_id(c->out, fd, param_for(fd->type, f->values[i]), &cast);
+        if (kept == 0) { sbuf_add(b, f->op == STORE_IN ? "1 = 0" : "1 = 1"); return STORE_OK; }
+        field_sql(c->out, b, alias, fd);
         sbuf_addf(b, " %sIN (", f->op == STORE_NIN ? "NOT " : "");
-        for (size_t i = 0; i < f->nvalues; i++) {
-            sbuf_add(b, i ? ", ?" : "?");
-            add_param(c->out, param_for(fd->type, f->values[i]));
+        for (size_t i = 0, k = 0; i < f->nvalues; i++) {
+            store_value v = param_for(fd->type, f->values[i]);
+            if (pg_text_never_id(c->out, fd, v, &cast)) continue;
+            if (k++) sbuf_add(b, ", ");
+            add_param(c->out, v, cast);
         }
         sbuf_add(b, ")");
         return STORE_OK;
     }
-    field_sql(b, alias, fd);
-    sbuf_addf(b, " %s ?", sym[f->op]);
-    add_param(c->out, param_for(fd->type, f->values[0]));
+    store_value v = param_for(fd->type, f->values[0]);
+    const char *cast;
+    if (pg_text_never_id(c->out, fd, v, &cast)) {   /* the integer is less than the text */
+        sbuf_add(b, f->op == STORE_NEQ || f->op == STORE_LT || f->op == STORE_LTE ? "1 = 1" : "1 = 0");
+        return STORE_OK;
+    }
+    field_sql(c->out, b, alias, fd);
+    /* PostgreSQL orders text by its collation: SQLite's is byte order */
+    bool text = fd->type == FT_STRING || fd->type == FT_ID || fd->type == FT_ENUM;
+    if (pg && text && f->op != STORE_EQ && f->op != STORE_NEQ && f->op != STORE_LIKE) sbuf_add(b, " COLLATE \"C\"");
+    sbuf_addf(b, " %s ", sym[f->op]);
+    add_param(c->out, v, cast);
+    /* SQLite's LIKE has no escape character; PostgreSQL's is \ unless told */
+    if (pg && f->op == STORE_LIKE) sbuf_add(b, " ESCAPE ''");
     return STORE_OK;
 }
 
@@ -229,7 +301,7 @@ static int compile_object(compiler *c, store_entity e, const store_filter *f, co
     char sub[16];
     snprintf(sub, sizeof sub, "f%d", c->next_alias++);
     sbuf_addf(&c->out->sql, "EXISTS (SELECT 1 FROM %s %s WHERE %s.%s = ", target->table, sub, sub, target->key);
-    field_sql(&c->out->sql, alias, fd);
+    field_sql(c->out, &c->out->sql, alias, fd);
     sbuf_add(&c->out->sql, " AND (");
     if (compile(c, fd->object, f->children[0], sub, depth + 1)) return c->err->code;
     sbuf_add(&c->out->sql, "))");
@@ -303,6 +375,8 @@ bool store_filter_field_info(store_entity e, const char *name, store_filter_fiel
     return true;
 }
 
+/* Checks in SQLite's dialect: both dialects refuse the same filters with
+ * the same messages (one compiler). */
 int store_filter_check(store_entity e, const store_filter *f, store_err *err) {
     store_sql_filter out = {0};
     int rc = store_filter_compile(e, f, "t0", &out, err);

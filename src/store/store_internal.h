@@ -198,6 +198,14 @@ void sbuf_free(sbuf *b);
     " SELECT t.k, so.sub_id, t.path || printf('%08d.', so.position) FROM tree t"          \
     " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
     " WHERE length(t.path) < 9 * 64"
+/* The same step in PostgreSQL's dialect (the filter's PostgreSQL dialect
+ * and store_pg_read.c). STORE_PG_PAD8 is printf('%08d', x) for x >= 0
+ * (positions are): lpad, widened as printf is past 8 digits. */
+#define STORE_PG_PAD8(x) "lpad((" x ")::text, greatest(8, length((" x ")::text)), '0')"
+#define STORE_TREE_STEP_PG                                                                  \
+    " SELECT t.k, so.sub_id, t.path || " STORE_PG_PAD8("so.position") " || '.' FROM tree t" \
+    " JOIN sub_operations so ON so.parent_id = t.op AND so.archived_at IS NULL"             \
+    " WHERE length(t.path) < 9 * 64"
 
 /* ---- filters compiled to SQL ---- */
 /* An entity's filterable fields. A column starting with '(' is a derived
@@ -209,6 +217,7 @@ typedef struct field_def {
     const char *name, *column;
     ftype type;
     store_entity object;        /* FT_OBJECT: the nested type */
+    const char *pg;             /* PostgreSQL's expression where it differs from column; NULL: the same */
 } field_def;
 typedef struct entity_def {
     const char *table, *key;    /* the key an object field's column refers to */
@@ -217,10 +226,15 @@ typedef struct entity_def {
 /* The entities filtered on a stored event's payload (store_filter_orders.c);
  * NULL for any other. */
 const entity_def *store_filter_payload_entity(store_entity e);
+/* The SQL a filter compiles to: SQLite's (`?` placeholders) or
+ * PostgreSQL's ($n from first_param on; each field's pg expression). */
+typedef enum store_dialect { STORE_DIALECT_SQLITE, STORE_DIALECT_PG } store_dialect;
 typedef struct store_sql_filter {
     sbuf sql;                     /* a boolean SQL expression over alias t0 */
     store_value *params;          /* in placeholder order (strings point into the filter) */
     size_t nparams, cap;
+    store_dialect dialect;        /* set before compiling ({0}: SQLite) */
+    int first_param;              /* PostgreSQL: the number of the first placeholder */
 } store_sql_filter;
 /* Appends the SQL of f (over the row aliased `alias`) to out. */
 int store_filter_compile(store_entity e, const store_filter *f, const char *alias, store_sql_filter *out,

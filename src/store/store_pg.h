@@ -99,4 +99,48 @@ __typeof__(store_token_verify) pgs_token_verify;
 __typeof__(store_tokens_list) pgs_tokens_list;
 __typeof__(store_tokens_empty) pgs_tokens_empty;
 
+/* ---- reads (store_pg_read.c, store_pg_orders_read.c) ---- */
+/* A row's columns from first_col on into item (one of store.h's row types). */
+typedef void (*pgs_read_fn)(const PGresult *r, int row, int first_col, gql_arena *a, void *item);
+void pgs_read_operation(const PGresult *r, int row, int first_col, gql_arena *a, void *item);  /* STORE_OP_COLS */
+void pgs_read_station(const PGresult *r, int row, int first_col, gql_arena *a, void *item);    /* id, name, updated_at */
+/* Every row of sql into a new array in a (never NULL) of `size`-byte zeroed items. */
+int pgs_read_rows(store *s, const char *sql, int nparams, const char *const *params, gql_arena *a, size_t size,
+                  pgs_read_fn fn, void **out, size_t *n, store_err *err);
+/* Children of many parents in one statement: $1 is json (a JSON array of
+ * the parents, freed here), column 0 the parent's index (ordered first);
+ * parent i's items are items[first[i] .. first[i+1]). */
+int pgs_read_children(store *s, const char *sql, char *json, size_t nparents, gql_arena *a, size_t size,
+                      pgs_read_fn fn, void **items, size_t *count, size_t **first, store_err *err);
+/* The parents of pgs_read_children's statement: p.v each (text), p.i its
+ * place from 1. */
+#define PGS_PARENTS "jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS p(v, i)"
+/* "select_from [WHERE <where over t0>] ORDER BY order LIMIT … OFFSET …" */
+int pgs_read_list(store *s, const char *select_from, store_entity e, const store_filter *where, const char *order,
+                  int64_t limit, int64_t offset, gql_arena *a, size_t size, pgs_read_fn fn, void **out, size_t *n,
+                  store_err *err);
+__typeof__(store_operations_list) pgs_operations_list;
+__typeof__(store_sub_operations_list) pgs_sub_operations_list;
+__typeof__(store_stations_list) pgs_stations_list;
+__typeof__(store_operation_get) pgs_operation_get;
+__typeof__(store_station_get) pgs_station_get;
+__typeof__(store_operations_by_ids) pgs_operations_by_ids;
+__typeof__(store_consumed_attrs_of) pgs_consumed_attrs_of;
+__typeof__(store_tree_attrs_of) pgs_tree_attrs_of;
+__typeof__(store_tree_produces_serial_of) pgs_tree_produces_serial_of;
+__typeof__(store_sub_operations_of) pgs_sub_operations_of;
+__typeof__(store_steps_of) pgs_steps_of;
+__typeof__(store_actions_of) pgs_actions_of;
+__typeof__(store_station_processes_of) pgs_station_processes_of;
+__typeof__(store_snapshot_begin) pgs_snapshot_begin;
+__typeof__(store_snapshot_end) pgs_snapshot_end;
+__typeof__(store_stream_read) pgs_stream_read;
+__typeof__(store_orders_list) pgs_orders_list;
+__typeof__(store_orders_by_ids) pgs_orders_by_ids;
+__typeof__(store_orders_children_of) pgs_orders_children_of;
+__typeof__(store_work_orders) pgs_work_orders;
+__typeof__(store_operators_list) pgs_operators_list;
+__typeof__(store_operators_by_ids) pgs_operators_by_ids;
+__typeof__(store_stations_by_ids) pgs_stations_by_ids;
+
 #endif
