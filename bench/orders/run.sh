@@ -117,37 +117,7 @@ fi
   echo "- phase 2 (latency): $SUBS raw graphql-transport-ws subscribers (\`ws\`) in $PROCS Node processes to \`operationOrderCompletesStream(where: { externalOrderId: { _eq: \$e } })\`, subscriber k on instance k mod (instances), then the same clients for up to $SUB_ORDERS orders or ${SECONDS_SUBS} s; latency = the event's arrival at a subscriber minus its completion's answer at the client (negative: the event came first), per (completion, subscriber), CLOCK_MONOTONIC in every process"
   echo "- everything (servers, PostgreSQL, the driver, the subscribers) shares the machine's $(nproc) cores; CPU columns are CPU-seconds each used during the phase, out of (cores × wall seconds)"
   echo
-  echo "Phase 1: completions per second (no subscriber)"
-  echo
-  echo "| configuration | completions | seconds | completions/s | answer p50 ms | answer p99 ms | errors | CPU s: mesd / postgres / driver of machine |"
-  echo "|---|---:|---:|---:|---:|---:|---|---|"
-  for line in "${ROWS[@]}"; do
-    node -e '
-      const r = JSON.parse(process.argv[1]), l = r.load, c = l?.cpu;
-      if (r.didNotRun !== undefined) { console.log(`| ${r.label} | did not run: ${r.didNotRun.replace(/\|/g, "\\|")} |||||||`); process.exit(0); }
-      const f = (n) => n.toLocaleString("en-US");
-      const errs = Object.entries(l.errors).map(([k, v]) => `${v}× ${k}`).join("; ") || "none";
-      console.log(`| ${r.label} | ${f(l.acked)} | ${l.elapsedS} | **${f(l.perSecond)}** | ${l.responseP50Ms} | ${l.responseP99Ms} | ${errs} | ${c.mesd} / ${c.postgres} / ${c.driver} of ${c.machineS} |`);
-    ' "$line"
-  done
-  echo
-  echo "Phase 2: $SUBS subscribers"
-  echo
-  echo "| configuration | subscribed | completions/s | answer p50 ms | answer→event p50 ms | p99 ms | max ms | events before their answer | send→event p50 ms | p99 ms | delivered | out of order | missing | CPU s: mesd / postgres / driver / subscribers of machine |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|"
-  for line in "${ROWS[@]}"; do
-    node -e '
-      const r = JSON.parse(process.argv[1]), l = r.fan, c = l?.cpu;
-      if (r.didNotRun !== undefined) { console.log(`| ${r.label} | did not run |||||||||||||`); process.exit(0); }
-      const f = (n) => n.toLocaleString("en-US");
-      const pct = r.delivered ? Math.round((100 * r.beforeAnswer) / r.delivered) : 0;
-      const errs = Object.entries({ ...l.errors, ...r.subErrors }).map(([k, v]) => `${v}× ${k}`).join("; ");
-      const missing = r.missing + (r.gaps ? ` (${r.gaps} seq gaps)` : "") + (r.closedEarly ? ` (${r.closedEarly} closed)` : "") + (errs ? ` (${errs})` : "");
-      console.log(`| ${r.label} | ${f(r.subscribed)}/${f(r.subs)} | ${f(l.perSecond)} | ${l.responseP50Ms} | **${r.p50Ms}** | **${r.p99Ms}** | ${r.maxMs} | ${pct}% | ${r.sendP50Ms} | ${r.sendP99Ms} | ${f(r.delivered)}/${f(r.want)} | ${r.outOfOrder} | ${missing} | ${c.mesd} / ${c.postgres} / ${c.driver} / ${c.subscribers} of ${c.machineS} |`);
-    ' "$line"
-  done
-  echo
-  echo "Targets: 3,000 completions/s; p99 under 20 ms from a completion's answer to its arrival at 1,000 subscribers."
+  node "$HERE/table.mjs" "$SUBS" "${ROWS[@]}"
 } >"$OUT"
 cat "$OUT"
 # a partial run (ONLY) is not the record
