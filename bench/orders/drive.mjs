@@ -25,10 +25,10 @@
 // Usage: node drive.mjs '{"label":…,"servers":[{"http":…,"ws":…}],"token":…,
 //   "orders":N,"subOrders":M,"clients":32,"subs":1000,"procs":2,"seconds":D,"subSeconds":E,"batch":50}'
 import { fork } from 'node:child_process';
-import http from 'node:http';
 import { cpus } from 'node:os';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Hist } from './hist.mjs';
+import { RawConn } from './rawhttp.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const { servers, token, orders, subOrders, clients = 32, subs = 1000, procs = 2, seconds = 10, subSeconds = 15,
@@ -73,30 +73,17 @@ const cpuSince = (a, b, extra = {}) => ({
 const PROCESS = 'bench_orders_proc';
 const STATION = 'bench_orders_st';
 
-// one keep-alive agent per server: each HTTP client keeps its own connection
-const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: clients }));
-
-// POST a GraphQL request; resolves to the parsed body (HTTP errors throw)
-function post(s, query, variables) {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(servers[s].http, {
-      method: 'POST', agent: agents[s],
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-pico-api-org': token },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        try { resolve(JSON.parse(text)); } catch { reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`)); }
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+// one connection per server for the setup; each HTTP client has its own
+const headers = { 'Content-Type': 'application/json', 'x-pico-api-org': token };
+const connect = (s) => new RawConn(servers[s].http, headers);
+const setup = servers.map((_, s) => connect(s));
+// POST a GraphQL request on conn; resolves to the parsed body
+async function post(conn, query, variables) {
+  const r = await conn.post(JSON.stringify({ query, variables }));
+  try { return JSON.parse(r.body); } catch { throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 200)}`); }
 }
 async function gql(s, query, variables) {
-  const r = await post(s, query, variables);
+  const r = await post(setup[s], query, variables);
   if (r.errors) throw new Error(JSON.stringify(r.errors).slice(0, 500));
   return r.data;
 }
@@ -140,12 +127,12 @@ async function phase(from, to, secs, onAnswer) {
   const start = now();
   const end = start + secs * 1000;
   async function client(k) {
-    const s = k % servers.length;
+    const conn = connect(k % servers.length);
     while (next < to && now() < end) {
       const i = next++;
       const sent = now();
       let r;
-      try { r = await post(s, completeQuery, { id: ids[i] }); } catch (e) { r = { errors: [{ message: e.message }] }; }
+      try { r = await post(conn, completeQuery, { id: ids[i] }); } catch (e) { r = { errors: [{ message: e.message }] }; }
       const at = now();
       if (r.errors || r.data?.workOrderComplete?.status !== 'COMPLETED') {
         const why = r.errors?.[0]?.extensions?.code || r.errors?.[0]?.message || `status ${r.data?.workOrderComplete?.status}`;
@@ -157,6 +144,7 @@ async function phase(from, to, secs, onAnswer) {
       response.add(at - sent);
       onAnswer(i, at, sent);
     }
+    conn.close();
   }
   await Promise.all(Array.from({ length: clients }, (_, k) => client(k)));
   const elapsed = (last || now()) - start;

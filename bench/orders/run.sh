@@ -13,7 +13,7 @@
 # once in seq order. PostgreSQL is a throwaway cluster (scripts/pg.sh), a
 # fresh database per configuration. Writes bench/orders/results.md and the
 # ORDERS section of bench/RESULTS.md.
-# Settings (environment): ORDERS (30000: phase 1's orders), SECONDS_LOAD (10:
+# Settings (environment): ORDERS (50000: phase 1's orders), SECONDS_LOAD (10:
 # phase 1's limit), SUBS (1000), SUB_ORDERS (3000), SECONDS_SUBS (15),
 # CLIENTS (32), PROCS (2: subscriber processes), PORT (4420; the second
 # instance PORT+1), BUILD (build-release), WAIT_QUIET (300), QUIET_IDLE (90),
@@ -21,7 +21,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
-ORDERS=${ORDERS:-30000} SECONDS_LOAD=${SECONDS_LOAD:-10} SUBS=${SUBS:-1000} SUB_ORDERS=${SUB_ORDERS:-3000}
+ORDERS=${ORDERS:-50000} SECONDS_LOAD=${SECONDS_LOAD:-10} SUBS=${SUBS:-1000} SUB_ORDERS=${SUB_ORDERS:-3000}
 SECONDS_SUBS=${SECONDS_SUBS:-15} CLIENTS=${CLIENTS:-32} PROCS=${PROCS:-2} PORT=${PORT:-4420} ONLY=${ONLY:-}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-orders.XXXXXX)
