@@ -45,11 +45,11 @@ const EXTERNAL = 'bench-orders';
 // as long as mesd's connections) and by this process: a phase's difference
 // says which process ate the two cores.
 const TICK = 100; // USER_HZ on Linux
-function cpuOf(pid) {
+function cpuOf(pid) { // [user + system, system] seconds
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK; // utime, stime
-  } catch { return 0; } // gone: counted up to its last snapshot
+    return [(Number(f[11]) + Number(f[12])) / TICK, Number(f[12]) / TICK]; // utime, stime
+  } catch { return [0, 0]; } // gone: counted up to its last snapshot
 }
 function childrenOf(ppid) {
   const out = [];
@@ -62,13 +62,14 @@ function childrenOf(ppid) {
 function cpuNow() {
   const own = process.cpuUsage();
   const pg = cfg.postmasterPid ? [cfg.postmasterPid, ...childrenOf(cfg.postmasterPid)] : [];
-  return { at: now(), mesd: (cfg.mesdPids || []).reduce((a, p) => a + cpuOf(p), 0),
-           postgres: pg.reduce((a, p) => a + cpuOf(p), 0), driver: (own.user + own.system) / 1e6 };
+  const mesd = (cfg.mesdPids || []).map(cpuOf);
+  return { at: now(), mesd: mesd.reduce((a, c) => a + c[0], 0), mesdKernel: mesd.reduce((a, c) => a + c[1], 0),
+           postgres: pg.reduce((a, p) => a + cpuOf(p)[0], 0), driver: (own.user + own.system) / 1e6 };
 }
 // CPU seconds per process kind between two snapshots, and the machine's capacity
 const cpuSince = (a, b, extra = {}) => ({
   wallS: round((b.at - a.at) / 1000), machineS: round(((b.at - a.at) / 1000) * cpus().length),
-  mesd: round(b.mesd - a.mesd), postgres: round(b.postgres - a.postgres), driver: round(b.driver - a.driver), ...extra,
+  mesd: round(b.mesd - a.mesd), mesdKernel: round(b.mesdKernel - a.mesdKernel), postgres: round(b.postgres - a.postgres), driver: round(b.driver - a.driver), ...extra,
 });
 const PROCESS = 'bench_orders_proc';
 const STATION = 'bench_orders_st';
