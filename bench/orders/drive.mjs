@@ -59,18 +59,26 @@ function childrenOf(ppid) {
   }
   return out;
 }
+function machineBusy() { // seconds of CPU time all processes have used
+  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return (t.reduce((a, x) => a + x, 0) - t[3] - t[4]) / TICK; // less idle and iowait
+}
 function cpuNow() {
   const own = process.cpuUsage();
   const pg = cfg.postmasterPid ? [cfg.postmasterPid, ...childrenOf(cfg.postmasterPid)] : [];
   const mesd = (cfg.mesdPids || []).map(cpuOf);
-  return { at: now(), mesd: mesd.reduce((a, c) => a + c[0], 0), mesdKernel: mesd.reduce((a, c) => a + c[1], 0),
+  return { at: now(), busy: machineBusy(), mesd: mesd.reduce((a, c) => a + c[0], 0), mesdKernel: mesd.reduce((a, c) => a + c[1], 0),
            postgres: pg.reduce((a, p) => a + cpuOf(p)[0], 0), driver: (own.user + own.system) / 1e6 };
 }
-// CPU seconds per process kind between two snapshots, and the machine's capacity
-const cpuSince = (a, b, extra = {}) => ({
-  wallS: round((b.at - a.at) / 1000), machineS: round(((b.at - a.at) / 1000) * cpus().length),
-  mesd: round(b.mesd - a.mesd), mesdKernel: round(b.mesdKernel - a.mesdKernel), postgres: round(b.postgres - a.postgres), driver: round(b.driver - a.driver), ...extra,
-});
+// CPU seconds per process kind between two snapshots, the machine's
+// capacity, and what every other process used (the machine is shared)
+function cpuSince(a, b, extra = {}) {
+  const c = { mesd: b.mesd - a.mesd, postgres: b.postgres - a.postgres, driver: b.driver - a.driver, ...extra };
+  const others = b.busy - a.busy - Object.values(c).reduce((x, y) => x + y, 0);
+  for (const k of Object.keys(c)) c[k] = round(c[k]);
+  return { wallS: round((b.at - a.at) / 1000), machineS: round(((b.at - a.at) / 1000) * cpus().length),
+           mesdKernel: round(b.mesdKernel - a.mesdKernel), others: round(Math.max(0, others)), ...c };
+}
 const PROCESS = 'bench_orders_proc';
 const STATION = 'bench_orders_st';
 

@@ -115,7 +115,7 @@ fi
   echo "- one process (\`bench_orders_proc\`) and one station; orders saved beforehand under one externalOrderId, 50 aliased \`operationOrderSave\` a request; $CLIENTS HTTP/1.1 keep-alive clients in one Node process, each POSTing \`workOrderComplete\` (READY → COMPLETED in one step) one at a time; with two instances client k uses instance k mod 2"
   echo "- phase 1 (throughput): no subscriber, up to $ORDERS orders or ${SECONDS_LOAD} s"
   echo "- phase 2 (latency): $SUBS raw graphql-transport-ws subscribers (\`ws\`) in $PROCS Node processes to \`operationOrderCompletesStream(where: { externalOrderId: { _eq: \$e } })\`, subscriber k on instance k mod (instances), then the same clients for up to $SUB_ORDERS orders or ${SECONDS_SUBS} s; latency = the event's arrival at a subscriber minus its completion's answer at the client (negative: the event came first), per (completion, subscriber), CLOCK_MONOTONIC in every process"
-  echo "- everything (servers, PostgreSQL, the driver, the subscribers) shares the machine's $(nproc) cores; CPU columns are CPU-seconds each used during the phase, out of (cores × wall seconds)"
+  echo "- everything (servers, PostgreSQL, the driver, the subscribers) shares the machine's $(nproc) cores; CPU columns are CPU-seconds each used during the phase (others: every other process on the machine, from /proc/stat), out of (cores × wall seconds)"
   echo
   node "$HERE/table.mjs" "$SUBS" "${ROWS[@]}"
 } >"$OUT"

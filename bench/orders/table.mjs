@@ -12,16 +12,16 @@ const RATE = 3000, P99 = 20;
 const out = [];
 
 out.push('Phase 1: completions per second (no subscriber)', '',
-  '| configuration | completions | seconds | completions/s | answer p50 ms | answer p99 ms | errors | CPU s: mesd (in the kernel) / postgres / driver of machine |',
+  '| configuration | completions | seconds | completions/s | answer p50 ms | answer p99 ms | errors | CPU s: mesd (in the kernel) / postgres / driver / others, of machine |',
   '|---|---:|---:|---:|---:|---:|---|---|');
 for (const r of results) {
   if (r.didNotRun !== undefined) { out.push(`| ${r.label} | did not run: ${cell(r.didNotRun)} |||||||`); continue; }
   const l = r.load, c = l.cpu;
-  out.push(`| ${r.label} | ${f(l.acked)} | ${l.elapsedS} | **${f(l.perSecond)}** | ${l.responseP50Ms} | ${l.responseP99Ms} | ${errorsOf(l.errors) || 'none'} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} of ${c.machineS} |`);
+  out.push(`| ${r.label} | ${f(l.acked)} | ${l.elapsedS} | **${f(l.perSecond)}** | ${l.responseP50Ms} | ${l.responseP99Ms} | ${errorsOf(l.errors) || 'none'} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} / ${c.others}, of ${c.machineS} |`);
 }
 
 out.push('', `Phase 2: ${subs} subscribers`, '',
-  '| configuration | subscribed | completions/s | answer p50 ms | answer→event p50 ms | p99 ms | max ms | events before their answer | send→event p50 ms | p99 ms | delivered | out of order | missing | CPU s: mesd (in the kernel) / postgres / driver / subscribers of machine |',
+  '| configuration | subscribed | completions/s | answer p50 ms | answer→event p50 ms | p99 ms | max ms | events before their answer | send→event p50 ms | p99 ms | delivered | out of order | missing | CPU s: mesd (in the kernel) / postgres / driver / subscribers / others, of machine |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|');
 for (const r of results) {
   if (r.didNotRun !== undefined) { out.push(`| ${r.label} | did not run |||||||||||||`); continue; }
@@ -30,7 +30,7 @@ for (const r of results) {
   const errs = errorsOf({ ...l.errors, ...r.subErrors });
   const missing = r.missing + (r.gaps ? ` (${r.gaps} seq gaps)` : '') + (r.closedEarly ? ` (${r.closedEarly} closed early)` : '')
     + (r.unanswered ? ` (${r.unanswered} events of unanswered completions)` : '') + (errs ? ` (${errs})` : '');
-  out.push(`| ${r.label} | ${f(r.subscribed)}/${f(r.subs)} | ${f(l.perSecond)} | ${l.responseP50Ms} | **${r.p50Ms}** | **${r.p99Ms}** | ${r.maxMs} | ${pct}% | ${r.sendP50Ms} | ${r.sendP99Ms} | ${f(r.delivered)}/${f(r.want)} | ${r.outOfOrder} | ${missing} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} / ${c.subscribers} of ${c.machineS} |`);
+  out.push(`| ${r.label} | ${f(r.subscribed)}/${f(r.subs)} | ${f(l.perSecond)} | ${l.responseP50Ms} | **${r.p50Ms}** | **${r.p99Ms}** | ${r.maxMs} | ${pct}% | ${r.sendP50Ms} | ${r.sendP99Ms} | ${f(r.delivered)}/${f(r.want)} | ${r.outOfOrder} | ${missing} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} / ${c.subscribers} / ${c.others}, of ${c.machineS} |`);
 }
 
 out.push('', `Targets: ${f(RATE)} completions/s; p99 under ${P99} ms from a completion's answer to its arrival at 1,000 subscribers.`);
