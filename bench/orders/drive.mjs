@@ -8,7 +8,8 @@
 //   2. latency: `procs` workers (subscribers.mjs) hold `subs`
 //      graphql-transport-ws subscribers to operationOrderCompletesStream
 //      filtered by the externalOrderId (subscribed after phase 1, so they
-//      get phase 2's completions only); `subOrders` orders, `subSeconds`.
+//      get phase 2's completions only); `subOrders` orders, `subSeconds`,
+//      as fast as the clients go or paced at `subRate` completions/s.
 // The phases are apart because fanning every completion out to 1,000
 // sockets costs the server far more than the completion itself: one phase
 // would measure the fanout twice and the completions never. A completion is
@@ -32,7 +33,7 @@ import { RawConn } from './rawhttp.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const { servers, token, orders, subOrders, clients = 32, subs = 1000, procs = 2, seconds = 10, subSeconds = 15,
-        batch = 50, drainS = 60 } = cfg;
+        subRate = 0, batch = 50, drainS = 60 } = cfg;
 const total = orders + subOrders;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const round = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
@@ -126,10 +127,11 @@ for (let from = 0; from < total; from += batch) {
 }
 log(`${total} orders saved in ${((now() - t) / 1000).toFixed(1)} s`);
 
-// Runs the clients over orders [from, to) for at most `secs` seconds; each
-// answer goes to onAnswer(orderIndex, answered, sent).
+// Runs the clients over orders [from, to) for at most `secs` seconds, at
+// most `rate` requests a second when rate > 0; each answer goes to
+// onAnswer(orderIndex, answered, sent).
 const completeQuery = `mutation C($id: ID!) { workOrderComplete(input: { operationOrderId: $id, stationId: "${STATION}", operatorName: "bench" }) { id status } }`;
-async function phase(from, to, secs, onAnswer) {
+async function phase(from, to, secs, onAnswer, rate = 0) {
   const response = new Hist();
   const errors = {};
   let next = from, acked = 0, last = 0;
@@ -139,6 +141,9 @@ async function phase(from, to, secs, onAnswer) {
     const conn = connect(k % servers.length);
     while (next < to && now() < end) {
       const i = next++;
+      // paced (rate > 0): the n-th request of the phase waits for its turn
+      const due = rate ? start + ((i - from) * 1000) / rate : 0;
+      if (due > now()) await sleep(due - now());
       const sent = now();
       let r;
       try { r = await post(conn, completeQuery, { id: ids[i] }); } catch (e) { r = { errors: [{ message: e.message }] }; }
@@ -195,7 +200,8 @@ const flush = () => {
 const flusher = setInterval(flush, 20);
 cpu0 = cpuNow();
 const tSubs = now();
-const fan = await phase(orders, total, subSeconds, (i, at, sent) => { outIdx.push(i); outAt.push(at); outSent.push(sent); });
+const fan = await phase(orders, total, subSeconds, (i, at, sent) => { outIdx.push(i); outAt.push(at); outSent.push(sent); },
+  subRate);
 clearInterval(flusher);
 flush();
 log(`phase 2: ${fan.acked} completions in ${fan.elapsedS} s (${fan.perSecond}/s)`);

@@ -14,7 +14,8 @@
 # fresh database per configuration. Writes bench/orders/results.md and the
 # ORDERS section of bench/RESULTS.md.
 # Settings (environment): ORDERS (50000: phase 1's orders), SECONDS_LOAD (10:
-# phase 1's limit), SUBS (1000), SUB_ORDERS (3000), SECONDS_SUBS (15),
+# phase 1's limit), SUBS (1000), SUB_ORDERS (3000), SECONDS_SUBS (15), SUB_RATE
+# (0: phase 2 as fast as the clients go; N: paced at N completions/s),
 # CLIENTS (32), PROCS (2: subscriber processes), PORT (4420; the second
 # instance PORT+1), BUILD (build-release), WAIT_QUIET (300), QUIET_IDLE (90),
 # ONLY (sqlite|pg1|pg2: one configuration, not written to RESULTS.md).
@@ -22,7 +23,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
 ORDERS=${ORDERS:-50000} SECONDS_LOAD=${SECONDS_LOAD:-10} SUBS=${SUBS:-1000} SUB_ORDERS=${SUB_ORDERS:-3000}
-SECONDS_SUBS=${SECONDS_SUBS:-15} CLIENTS=${CLIENTS:-32} PROCS=${PROCS:-2} PORT=${PORT:-4420} ONLY=${ONLY:-}
+SECONDS_SUBS=${SECONDS_SUBS:-15} SUB_RATE=${SUB_RATE:-0} CLIENTS=${CLIENTS:-32} PROCS=${PROCS:-2} PORT=${PORT:-4420} ONLY=${ONLY:-}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-orders.XXXXXX)
 PG_DIR=$(mktemp -d /tmp/bench-orders-pg.XXXXXX) # outside $TMP: PostgreSQL runs as its own user
@@ -77,9 +78,9 @@ measure() {
     servers+=("{\"http\":\"http://127.0.0.1:$((PORT + i))/graphql\",\"ws\":\"ws://127.0.0.1:$((PORT + i))/graphql\"}")
   done
   [ -z "$PG_STARTED" ] || pm=$(head -1 "$PG_DIR/data/postmaster.pid")
-  line=$(node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"mesdPids":[%s],"postmasterPid":%s}' \
+  line=$(node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"subRate":%s,"mesdPids":[%s],"postmasterPid":%s}' \
     "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$ORDERS" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
-    "$SECONDS_LOAD" "$SECONDS_SUBS" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2> >(tee "$log" >&2) | sed -n 's/^ORDERS_RESULT //p') || true
+    "$SECONDS_LOAD" "$SECONDS_SUBS" "$SUB_RATE" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2> >(tee "$log" >&2) | sed -n 's/^ORDERS_RESULT //p') || true
   if [ -z "$line" ]; then
     line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], didNotRun: process.argv[2] }))' "$1" \
       "$(grep -m1 -E '^(Error|[A-Za-z]*Error)' "$log" | cut -c1-300)")
@@ -114,7 +115,7 @@ fi
   [ -z "$PG_STARTED" ] || echo "- PostgreSQL: $("/usr/lib/postgresql/15/bin/postgres" --version | cut -d' ' -f3), a throwaway cluster from \`scripts/pg.sh\` (Unix socket, \`fsync=off\`: PostgreSQL's commits here are not flushed to disk, SQLite's are: \`synchronous=FULL\`)"
   echo "- one process (\`bench_orders_proc\`) and one station; orders saved beforehand under one externalOrderId, 50 aliased \`operationOrderSave\` a request; $CLIENTS HTTP/1.1 keep-alive clients in one Node process, each POSTing \`workOrderComplete\` (READY → COMPLETED in one step) one at a time; with two instances client k uses instance k mod 2"
   echo "- phase 1 (throughput): no subscriber, up to $ORDERS orders or ${SECONDS_LOAD} s"
-  echo "- phase 2 (latency): $SUBS raw graphql-transport-ws subscribers (\`ws\`) in $PROCS Node processes to \`operationOrderCompletesStream(where: { externalOrderId: { _eq: \$e } })\`, subscriber k on instance k mod (instances), then the same clients for up to $SUB_ORDERS orders or ${SECONDS_SUBS} s; latency = the event's arrival at a subscriber minus its completion's answer at the client (negative: the event came first), per (completion, subscriber), CLOCK_MONOTONIC in every process"
+  echo "- phase 2 (latency): $SUBS raw graphql-transport-ws subscribers (\`ws\`) in $PROCS Node processes to \`operationOrderCompletesStream(where: { externalOrderId: { _eq: \$e } })\`, subscriber k on instance k mod (instances), then the same clients for up to $SUB_ORDERS orders or ${SECONDS_SUBS} s$([ "$SUB_RATE" = 0 ] && echo ", as fast as they go" || echo ", paced at $SUB_RATE completions/s"); latency = the event's arrival at a subscriber minus its completion's answer at the client (negative: the event came first), per (completion, subscriber), CLOCK_MONOTONIC in every process"
   echo "- everything (servers, PostgreSQL, the driver, the subscribers) shares the machine's $(nproc) cores; CPU columns are CPU-seconds each used during the phase (others: every other process on the machine, from /proc/stat), out of (cores × wall seconds)"
   echo
   node "$HERE/table.mjs" "$SUBS" "${ROWS[@]}"
