@@ -7,38 +7,18 @@
  * components, length-prefixed), so an identical deploy reads one row and
  * writes nothing. A product's links are compared one by one, since each
  * SubOperation is its own stream entry: new or changed links are streamed,
- * a removed link is archived and streamed once.
+ * a removed link is archived and streamed once. What is refused, what
+ * changed and in which order it is written are store_deploy_rules.c's,
+ * shared with PostgreSQL's store_pg_deploy.c: this file is SQLite's
+ * statements (its deploy_io).
  *
  * Must never: append an event for a deploy that changed nothing, accept a
  * product that contains itself, or leave children of an old version behind.
  */
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include "store_deploy_rules.h"
 #include "store_internal.h"
-
-/* ---- the digest of a deploy ---- */
-typedef struct digest { EVP_MD_CTX *ctx; } digest;
-
-static void dg_init(digest *d) {
-    d->ctx = EVP_MD_CTX_new();
-    if (!d->ctx || EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1) abort();
-}
-static void dg_int(digest *d, int64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-    EVP_DigestUpdate(d->ctx, b, sizeof b);
-}
-/* NULL and "" differ: a tag, then the length, then the bytes */
-static void dg_str(digest *d, const char *s) {
-    dg_int(d, s ? (int64_t)strlen(s) : -1);
-    if (s) EVP_DigestUpdate(d->ctx, s, strlen(s));
-}
-static void dg_final(digest *d, unsigned char out[32]) {
-    unsigned int len = 32;
-    EVP_DigestFinal_ex(d->ctx, out, &len);
-    EVP_MD_CTX_free(d->ctx);
-}
 
 /* ---- small statement helpers ---- */
 static sqlite3_stmt *prep(store_tx *tx, const char *sql, store_err *err) { return stmt_get(tx->cache, sql, err); }
@@ -50,14 +30,9 @@ static int done(store_tx *tx, sqlite3_stmt *st, const char *what, store_err *err
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, what);
 }
 
-/* The existing row's kind, digest and archived state; *found false if none. */
-typedef struct existing {
-    bool found, archived;
-    char kind[16];
-    unsigned char digest[32];
-} existing;
-
-static int load_existing(store_tx *tx, const char *sql, const char *id, existing *ex, store_err *err) {
+/* The stored row's kind, archived state, and whether its digest is dg. */
+static int load_existing(store_tx *tx, const char *sql, const char *id, deploy_digest dg, deploy_existing *ex,
+                         store_err *err) {
     memset(ex, 0, sizeof *ex);
     sqlite3_stmt *st = prep(tx, sql, err);
     if (!st) return err->code;
@@ -67,7 +42,8 @@ static int load_existing(store_tx *tx, const char *sql, const char *id, existing
         ex->found = true;
         const char *k = (const char *)sqlite3_column_text(st, 0);
         snprintf(ex->kind, sizeof ex->kind, "%s", k ? k : "");
-        if (sqlite3_column_bytes(st, 1) == 32) memcpy(ex->digest, sqlite3_column_blob(st, 1), 32);
+        ex->same = sqlite3_column_bytes(st, 1) == DEPLOY_DIGEST_LEN &&
+                   memcmp(sqlite3_column_blob(st, 1), dg, DEPLOY_DIGEST_LEN) == 0;
         ex->archived = sqlite3_column_type(st, 2) != SQLITE_NULL;
         rc = SQLITE_DONE;
     }
@@ -75,8 +51,12 @@ static int load_existing(store_tx *tx, const char *sql, const char *id, existing
     return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "reading an operation");
 }
 
-static int load_operation(store_tx *tx, const char *id, existing *ex, store_err *err) {
-    return load_existing(tx, "SELECT kind, digest, archived_at FROM operations WHERE id = ?", id, ex, err);
+static int load_operation(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
+    return load_existing(tx, "SELECT kind, digest, archived_at FROM operations WHERE id = ?", id, dg, ex, err);
+}
+
+static int load_station(store_tx *tx, const char *id, deploy_digest dg, deploy_existing *ex, store_err *err) {
+    return load_existing(tx, "SELECT '', digest, NULL FROM stations WHERE id = ?", id, dg, ex, err);
 }
 
 /* Appends an operations event and stamps the operation with its seq. */
@@ -128,7 +108,7 @@ static int sub_operation_event(store_tx *tx, const char *parent, const char *sub
 /* Writes the operation row (insert or update, un-archiving it). */
 static int upsert_operation(store_tx *tx, const char *id, const char *kind, const char *name, const char *description,
                             const char *part_number, const char *revision, bool produces_serial,
-                            const unsigned char dg[32], store_err *err) {
+                            deploy_digest dg, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "INSERT INTO operations (id, kind, external_id, revision, name, description,"
                             " produces_serial, digest, seq, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)"
@@ -145,74 +125,12 @@ static int upsert_operation(store_tx *tx, const char *id, const char *kind, cons
     bind_text(st, 5, name);
     bind_text(st, 6, description);
     sqlite3_bind_int(st, 7, produces_serial);
-    sqlite3_bind_blob(st, 8, dg, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 8, dg, DEPLOY_DIGEST_LEN, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 9, tx->now);
     return done(tx, st, "writing an operation", err);
 }
 
-static bool same(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
-
-/* Index of the first repeated id among n, or -1. */
-#define FIRST_DUP(arr, n, field)                                                                                  \
-    ({                                                                                                            \
-        ptrdiff_t dup_ = -1;                                                                                      \
-        for (size_t i_ = 0; i_ < (n) && dup_ < 0; i_++)                                                           \
-            for (size_t j_ = 0; j_ < i_; j_++)                                                                    \
-                if (same((arr)[i_] field, (arr)[j_] field)) { dup_ = (ptrdiff_t)i_; break; }                      \
-        dup_;                                                                                                     \
-    })
-
 /* ---- processes ---- */
-
-static int check_process(const store_process_in *in, store_err *err) {
-    if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a process needs an id and a name");
-    ptrdiff_t d;
-    for (size_t i = 0; i < in->nattrs; i++)
-        if (!in->attrs[i].id) return store_set_err(err, STORE_EINPUT, "a consumed serial needs an id");
-    if ((d = FIRST_DUP(in->attrs, in->nattrs, .id)) >= 0)
-        return store_set_err(err, STORE_EINPUT, "consumed serial %s is listed twice", in->attrs[d].id);
-    for (size_t i = 0; i < in->nsteps; i++) {
-        const store_step_in *s = &in->steps[i];
-        if (!s->id || !s->name) return store_set_err(err, STORE_EINPUT, "a step needs an id and a name");
-        for (size_t k = 0; k < s->nactions; k++)
-            if (!s->actions[k].id) return store_set_err(err, STORE_EINPUT, "an action needs an id");
-        if ((d = FIRST_DUP(s->actions, s->nactions, .id)) >= 0)
-            return store_set_err(err, STORE_EINPUT, "action %s is listed twice in step %s", s->actions[d].id, s->id);
-    }
-    if ((d = FIRST_DUP(in->steps, in->nsteps, .id)) >= 0)
-        return store_set_err(err, STORE_EINPUT, "step %s is listed twice", in->steps[d].id);
-    return STORE_OK;
-}
-
-static void process_digest(const store_process_in *in, unsigned char out[32]) {
-    digest d;
-    dg_init(&d);
-    dg_str(&d, "PROCESS");
-    dg_str(&d, in->name);
-    dg_str(&d, in->description);
-    dg_str(&d, in->part_number);
-    dg_str(&d, in->revision);
-    dg_int(&d, in->produces_serial);
-    dg_int(&d, (int64_t)in->nattrs);
-    for (size_t i = 0; i < in->nattrs; i++) {
-        dg_str(&d, in->attrs[i].id);
-        dg_str(&d, in->attrs[i].name);
-        dg_str(&d, in->attrs[i].part_number);
-    }
-    dg_int(&d, (int64_t)in->nsteps);
-    for (size_t i = 0; i < in->nsteps; i++) {
-        const store_step_in *s = &in->steps[i];
-        dg_str(&d, s->id);
-        dg_str(&d, s->name);
-        dg_str(&d, s->instruction_text);
-        dg_int(&d, (int64_t)s->nactions);
-        for (size_t k = 0; k < s->nactions; k++) {
-            dg_str(&d, s->actions[k].id);
-            dg_str(&d, s->actions[k].description);
-        }
-    }
-    dg_final(&d, out);
-}
 
 /* Replaces the process's steps, actions and consumed-serial attributes. */
 static int write_process_children(store_tx *tx, const store_process_in *in, store_err *err) {
@@ -261,43 +179,11 @@ static int write_process_children(store_tx *tx, const store_process_in *in, stor
     return STORE_OK;
 }
 
-int sq_tx_deploy_process(store_tx *tx, const store_process_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (check_process(in, err)) return err->code;
-    unsigned char dg[32];
-    process_digest(in, dg);
-    existing ex;
-    if (load_operation(tx, in->id, &ex, err)) return err->code;
-    if (ex.found && strcmp(ex.kind, "PROCESS") != 0)
-        return store_set_err(err, STORE_EINPUT, "operation %s is a %s, not a process", in->id, ex.kind);
-    if (!ex.found || ex.archived || memcmp(ex.digest, dg, 32) != 0) {
-        if (upsert_operation(tx, in->id, "PROCESS", in->name, in->description, in->part_number, in->revision,
-                             in->produces_serial, dg, err) ||
-            write_process_children(tx, in, err) || operation_event(tx, in->id, err))
-            return err->code;
-        r.created = !ex.found;
-        r.changed = true;
-        r.events = 1;
-    }
-    if (res) *res = r;
-    return STORE_OK;
-}
-
 /* ---- products and subassemblies ---- */
-
-/* The components' operation ids as one JSON array (for json_each). */
-static char *component_ids_json(const store_product_in *in) {
-    const char **ids = malloc((in->ncomponents + 1) * sizeof *ids);
-    if (!ids) abort();
-    for (size_t i = 0; i < in->ncomponents; i++) ids[i] = in->components[i].operation_id;
-    char *json = json_string_array(ids, in->ncomponents);
-    free(ids);
-    return json;
-}
 
 /* The first component id that is not an operation, via one statement. */
 static int check_components_exist(store_tx *tx, const store_product_in *in, store_err *err) {
-    char *json = component_ids_json(in);
+    char *json = deploy_component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "SELECT j.value FROM json_each(?1) j LEFT JOIN operations o ON o.id = j.value"
                             " WHERE o.id IS NULL ORDER BY j.key LIMIT 1",
@@ -319,7 +205,7 @@ static int check_components_exist(store_tx *tx, const store_product_in *in, stor
 /* Would the product be inside one of its components' trees (as they are
  * linked now)? One recursive statement. */
 static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *err) {
-    char *json = component_ids_json(in);
+    char *json = deploy_component_ids_json(in);
     sqlite3_stmt *st = prep(tx,
                             "WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?1) UNION"
                             " SELECT so.sub_id FROM sub_operations so JOIN r ON so.parent_id = r.id"
@@ -337,67 +223,25 @@ static int check_no_cycle(store_tx *tx, const store_product_in *in, store_err *e
     return STORE_OK;
 }
 
-static void product_digest(const store_product_in *in, unsigned char out[32]) {
-    digest d;
-    dg_init(&d);
-    dg_str(&d, store_kind_name(in->kind));
-    dg_str(&d, in->name);
-    dg_str(&d, in->part_number);
-    dg_str(&d, in->revision);
-    dg_int(&d, (int64_t)in->ncomponents);
-    for (size_t i = 0; i < in->ncomponents; i++) {
-        dg_str(&d, in->components[i].operation_id);
-        dg_str(&d, in->components[i].group);
-        dg_int(&d, in->components[i].optional);
-    }
-    dg_final(&d, out);
+static int check_components(store_tx *tx, const store_product_in *in, store_err *err) {
+    return check_components_exist(tx, in, err) || check_no_cycle(tx, in, err) ? err->code : STORE_OK;
 }
 
-typedef struct link_row {
-    char *sub_id, *group;
-    int64_t position;
-    bool optional, archived, seen;
-} link_row;
-
-static void free_links(link_row *v, size_t n) {
-    for (size_t i = 0; i < n; i++) { free(v[i].sub_id); free(v[i].group); }
-    free(v);
-}
-
-static int load_links(store_tx *tx, const char *parent, link_row **out, size_t *n, store_err *err) {
+/* By sub_id (the primary key's order, so no sort). */
+static int load_links(store_tx *tx, const char *parent, deploy_links *out, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT sub_id, sub_group, position, optional, archived_at FROM sub_operations"
-                            " WHERE parent_id = ?",
+                            " WHERE parent_id = ? ORDER BY sub_id",
                             err);
     if (!st) return err->code;
     bind_text(st, 1, parent);
-    size_t cap = 8, count = 0;
-    link_row *v = malloc(cap * sizeof *v);
-    if (!v) abort();
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap *= 2;
-            if (!(v = realloc(v, cap * sizeof *v))) abort();
-        }
-        link_row *l = &v[count++];
-        const char *g = (const char *)sqlite3_column_text(st, 1);
-        l->sub_id = strdup((const char *)sqlite3_column_text(st, 0));
-        l->group = g ? strdup(g) : NULL;
-        if (!l->sub_id || (g && !l->group)) abort();
-        l->position = sqlite3_column_int64(st, 2);
-        l->optional = sqlite3_column_int(st, 3) != 0;
-        l->archived = sqlite3_column_type(st, 4) != SQLITE_NULL;
-        l->seen = false;
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        deploy_links_push(out, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                          sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3) != 0,
+                          sqlite3_column_type(st, 4) != SQLITE_NULL);
     stmt_put(tx->cache, st);
-    if (rc != SQLITE_DONE) {
-        free_links(v, count);
-        return store_sqlite_err(err, tx->db, rc, "reading components");
-    }
-    *out = v;
-    *n = count;
-    return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "reading components");
 }
 
 static int write_link(store_tx *tx, const char *parent, const store_component_in *c, int64_t position,
@@ -415,8 +259,7 @@ static int write_link(store_tx *tx, const char *parent, const store_component_in
     sqlite3_bind_int64(st, 4, position);
     sqlite3_bind_int(st, 5, c->optional);
     sqlite3_bind_int64(st, 6, tx->now);
-    if (done(tx, st, "writing a component", err)) return err->code;
-    return sub_operation_event(tx, parent, c->operation_id, err);
+    return done(tx, st, "writing a component", err);
 }
 
 static int archive_link(store_tx *tx, const char *parent, const char *sub, store_err *err) {
@@ -425,83 +268,13 @@ static int archive_link(store_tx *tx, const char *parent, const char *sub, store
     sqlite3_bind_int64(st, 1, tx->now);
     bind_text(st, 2, parent);
     bind_text(st, 3, sub);
-    if (done(tx, st, "archiving a component", err)) return err->code;
-    return sub_operation_event(tx, parent, sub, err);
-}
-
-/* Streams each link that is new, changed, re-added or removed. */
-static int sync_links(store_tx *tx, const store_product_in *in, int *events, store_err *err) {
-    link_row *old = NULL;
-    size_t nold = 0;
-    if (load_links(tx, in->id, &old, &nold, err)) return err->code;
-    int rc = STORE_OK;
-    for (size_t i = 0; i < in->ncomponents && rc == STORE_OK; i++) {
-        const store_component_in *c = &in->components[i];
-        link_row *l = NULL;
-        for (size_t k = 0; k < nold && !l; k++)
-            if (strcmp(old[k].sub_id, c->operation_id) == 0) l = &old[k];
-        if (l) l->seen = true;
-        if (l && !l->archived && l->position == (int64_t)i && l->optional == c->optional && same(l->group, c->group))
-            continue;
-        rc = write_link(tx, in->id, c, (int64_t)i, err);
-        (*events)++;
-    }
-    for (size_t k = 0; k < nold && rc == STORE_OK; k++) {
-        if (old[k].seen || old[k].archived) continue;
-        rc = archive_link(tx, in->id, old[k].sub_id, err);
-        (*events)++;
-    }
-    free_links(old, nold);
-    return rc;
-}
-
-int sq_tx_deploy_product(store_tx *tx, const store_product_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a product needs an id and a name");
-    if (in->kind != STORE_KIND_PRODUCT && in->kind != STORE_KIND_SUBASSEMBLY)
-        return store_set_err(err, STORE_EINPUT, "a product's kind is PRODUCT or SUBASSEMBLY");
-    for (size_t i = 0; i < in->ncomponents; i++) {
-        if (!in->components[i].operation_id) return store_set_err(err, STORE_EINPUT, "a component needs an id");
-        if (strcmp(in->components[i].operation_id, in->id) == 0)
-            return store_set_err(err, STORE_EINPUT, "%s cannot contain itself", in->id);
-    }
-    ptrdiff_t d = FIRST_DUP(in->components, in->ncomponents, .operation_id);
-    if (d >= 0)
-        return store_set_err(err, STORE_EINPUT, "component %s is listed twice", in->components[d].operation_id);
-    existing ex;
-    if (load_operation(tx, in->id, &ex, err)) return err->code;
-    if (ex.found && strcmp(ex.kind, "PROCESS") == 0)
-        return store_set_err(err, STORE_EINPUT, "operation %s is a process, not a product", in->id);
-    if (check_components_exist(tx, in, err) || check_no_cycle(tx, in, err)) return err->code;
-    unsigned char dg[32];
-    product_digest(in, dg);
-    if (ex.found && !ex.archived && memcmp(ex.digest, dg, 32) == 0) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
-    /* the product's event first: its links' events follow it */
-    if (upsert_operation(tx, in->id, store_kind_name(in->kind), in->name, NULL, in->part_number, in->revision, false,
-                         dg, err) ||
-        operation_event(tx, in->id, err))
-        return err->code;
-    r.events = 1;
-    if (sync_links(tx, in, &r.events, err)) return err->code;
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
-    return STORE_OK;
+    return done(tx, st, "archiving a component", err);
 }
 
 /* ---- stations ---- */
 
-int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_result *res, store_err *err) {
-    store_deploy_result r = {0};
-    if (!in->id || !in->name) return store_set_err(err, STORE_EINPUT, "a station needs an id and a name");
-    for (size_t i = 0; i < in->nprocesses; i++)
-        if (!in->process_ids[i]) return store_set_err(err, STORE_EINPUT, "a station process needs an id");
-    ptrdiff_t d = FIRST_DUP(in->process_ids, in->nprocesses, );
-    if (d >= 0) return store_set_err(err, STORE_EINPUT, "process %s is listed twice", in->process_ids[d]);
-    /* every process exists and is a process: one statement */
+/* Every process exists and is a process: one statement. */
+static int check_station_processes(store_tx *tx, const store_station_in *in, store_err *err) {
     sqlite3_stmt *st = prep(tx,
                             "SELECT j.value, o.kind FROM json_each(?) j LEFT JOIN operations o ON o.id = j.value"
                             " WHERE o.kind IS NOT 'PROCESS' ORDER BY j.key LIMIT 1",
@@ -518,29 +291,19 @@ int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_
         return err->code;
     }
     stmt_put(tx->cache, st);
-    if (rc != SQLITE_DONE) return store_sqlite_err(err, tx->db, rc, "checking station processes");
+    return rc == SQLITE_DONE ? STORE_OK : store_sqlite_err(err, tx->db, rc, "checking station processes");
+}
 
-    digest dgc;
-    dg_init(&dgc);
-    dg_str(&dgc, in->name);
-    dg_int(&dgc, (int64_t)in->nprocesses);
-    for (size_t i = 0; i < in->nprocesses; i++) dg_str(&dgc, in->process_ids[i]);
-    unsigned char dg[32];
-    dg_final(&dgc, dg);
-    existing ex;
-    if (load_existing(tx, "SELECT '', digest, NULL FROM stations WHERE id = ?", in->id, &ex, err)) return err->code;
-    if (ex.found && memcmp(ex.digest, dg, 32) == 0) {
-        if (res) *res = r;
-        return STORE_OK;
-    }
-    if (!(st = prep(tx,
-                    "INSERT INTO stations (id, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id)"
-                    " DO UPDATE SET name = excluded.name, digest = excluded.digest, updated_at = excluded.updated_at",
-                    err)))
-        return err->code;
+static int write_station(store_tx *tx, const store_station_in *in, deploy_digest dg, store_err *err) {
+    sqlite3_stmt *st = prep(tx,
+                            "INSERT INTO stations (id, name, digest, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id)"
+                            " DO UPDATE SET name = excluded.name, digest = excluded.digest,"
+                            " updated_at = excluded.updated_at",
+                            err);
+    if (!st) return err->code;
     bind_text(st, 1, in->id);
     bind_text(st, 2, in->name);
-    sqlite3_bind_blob(st, 3, dg, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, dg, DEPLOY_DIGEST_LEN, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, tx->now);
     if (done(tx, st, "writing a station", err)) return err->code;
     if (!(st = prep(tx, "DELETE FROM station_processes WHERE station_id = ?", err))) return err->code;
@@ -555,8 +318,9 @@ int sq_tx_deploy_station(store_tx *tx, const store_station_in *in, store_deploy_
         sqlite3_bind_int64(st, 3, (int64_t)i);
         if (done(tx, st, "writing a station process", err)) return err->code;
     }
-    r.created = !ex.found;
-    r.changed = true;
-    if (res) *res = r;
     return STORE_OK;
 }
+
+/* ---- the deploys: store_deploy_rules.c on these statements ---- */
+
+DEPLOY_BACKEND(sq_)

@@ -107,6 +107,9 @@ int64_t store_now_ms(void);
 int store_exec(sqlite3 *db, const char *sql, store_err *err);   /* no rows */
 int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_COUNT], store_err *err);
 extern const char *const store_stream_tables[STORE_STREAM_COUNT];
+/* The stream a webhook subscription row names (store_stream_name's
+ * inverse); false for any other text. */
+bool store_stream_of_name(const char *name, store_stream *out);
 
 /* column helpers: NULL column -> NULL / 0 */
 const char *col_text(sqlite3_stmt *st, int i, gql_arena *a);

@@ -142,5 +142,81 @@ __typeof__(store_work_orders) pgs_work_orders;
 __typeof__(store_operators_list) pgs_operators_list;
 __typeof__(store_operators_by_ids) pgs_operators_by_ids;
 __typeof__(store_stations_by_ids) pgs_stations_by_ids;
+/* ---- order and shop-floor writes (store_pg_orders_write.c,
+ * store_pg_floor_write.c, store_pg_work_order_events.c,
+ * store_pg_sqlite_err.c) ---- */
+__typeof__(store_tx_operation_get) pgs_tx_operation_get;
+__typeof__(store_tx_process_attrs) pgs_tx_process_attrs;
+__typeof__(store_tx_components) pgs_tx_components;
+__typeof__(store_tx_station_can) pgs_tx_station_can;
+__typeof__(store_tx_order_get) pgs_tx_order_get;
+__typeof__(store_tx_order_find_root) pgs_tx_order_find_root;
+__typeof__(store_tx_order_insert) pgs_tx_order_insert;
+__typeof__(store_tx_order_children) pgs_tx_order_children;
+__typeof__(store_tx_order_tree_save) pgs_tx_order_tree_save;
+__typeof__(store_tx_order_set_optionals) pgs_tx_order_set_optionals;
+__typeof__(store_tx_order_optionals) pgs_tx_order_optionals;
+__typeof__(store_tx_tree_optionals) pgs_tx_tree_optionals;
+__typeof__(store_tx_orders_cancel) pgs_tx_orders_cancel;
+__typeof__(store_tx_order_start) pgs_tx_order_start;
+__typeof__(store_tx_order_complete) pgs_tx_order_complete;
+__typeof__(store_tx_operator_find_or_create) pgs_tx_operator_find_or_create;
+__typeof__(store_tx_names) pgs_tx_names;
+__typeof__(store_tx_serial_consume) pgs_tx_serial_consume;
+__typeof__(store_tx_serial_produce) pgs_tx_serial_produce;
+__typeof__(store_tx_order_summary) pgs_tx_order_summary;
+__typeof__(store_tx_note_type) pgs_tx_note_type;
+__typeof__(store_tx_note_insert) pgs_tx_note_insert;
+/* A constraint violation pg_tx_query reported, told as SQLite's
+ * store_sqlite_err tells it: STORE_ECONFLICT, "<what>: UNIQUE constraint
+ * failed: notes.id" and the like. Any other error is left as it is. */
+int pgs_sqlite_err(store_err *err, const char *what);
+/* Runs a write job's statement and reads every row into a new array (in
+ * a) of `size`-byte zeroed items with read(); *n rows (the array is never
+ * NULL). pgs_tx_row: at most one, *out NULL when none. */
+typedef void (*pgs_row_fn)(const PGresult *r, int row, gql_arena *a, void *item);
+int pgs_tx_rows(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+                gql_arena *a, size_t size, pgs_row_fn read, void **out, size_t *n, const char *what, store_err *err);
+int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, const char *const *params,
+               gql_arena *a, size_t size, pgs_row_fn read, void **out, const char *what, store_err *err);
+/* The ids of an order's tree (the order and its descendants), as a CTE
+ * named `tree` opening a WITH list (a comma after it continues the list). */
+#define PGS_TREE_OF(param)                                                                                   \
+    "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
+    " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
+/* The work-order stream: CTEs ev, h and ins continuing a WITH list (after
+ * "WITH" or a CTE and a comma) that append one event per PROCESS order
+ * `o` of `from` (operation_orders, or a CTE of the rows an UPDATE just
+ * changed, with columns id and operation_id) that `where` selects; status
+ * and at are SQL expressions over o. The seqs come from stream_heads in one
+ * UPDATE (only when there is an event): gap-free, in order id order, under
+ * the stream's row lock until commit. ins returns each seq. Because h
+ * reads ev, an UPDATE that `from` names has locked its rows before h takes
+ * the stream's lock: the lock is taken last, as docs/postgres-plan.md
+ * wants (fewer deadlocks with another instance's writes). */
+#define PGS_WO_EVENTS(from, status, at, where)                                                               \
+    " ev AS (SELECT o.id, o.operation_id, " status " AS status, row_number() OVER (ORDER BY o.id) AS n"     \
+    " FROM " from " JOIN operations k ON k.id = o.operation_id WHERE k.kind = 'PROCESS' AND " where "),"    \
+    " h AS (UPDATE stream_heads SET head = head + (SELECT count(*) FROM ev)"                                \
+    " WHERE stream = 'work_orders' AND EXISTS (SELECT 1 FROM ev) RETURNING head),"                          \
+    " ins AS (INSERT INTO work_order_events (seq, order_id, operation_id, status, at)"                      \
+    " SELECT h.head - (SELECT count(*) FROM ev) + ev.n, ev.id, ev.operation_id, ev.status, " at             \
+    " FROM ev CROSS JOIN h ORDER BY ev.n RETURNING seq)"
+/* The event of one order whose status a write just set (none for a
+ * product or subassembly order). */
+int pgs_wo_event_of(store_tx *tx, int64_t order_id, store_err *err);
+/* deploys (store_pg_deploy.c) and webhooks (store_pg_webhooks.c) */
+__typeof__(store_tx_deploy_process) pgs_tx_deploy_process;
+__typeof__(store_tx_deploy_product) pgs_tx_deploy_product;
+__typeof__(store_tx_deploy_station) pgs_tx_deploy_station;
+__typeof__(store_tx_webhook_outbox_fill) pgs_tx_webhook_outbox_fill;
+__typeof__(store_tx_webhook_put) pgs_tx_webhook_put;
+__typeof__(store_tx_webhook_delete) pgs_tx_webhook_delete;
+__typeof__(store_webhooks_list) pgs_webhooks_list;
+__typeof__(store_webhooks_due) pgs_webhooks_due;
+__typeof__(store_webhook_head) pgs_webhook_head;
+__typeof__(store_tx_webhook_delivered) pgs_tx_webhook_delivered;
+__typeof__(store_tx_webhook_failed) pgs_tx_webhook_failed;
+__typeof__(store_webhooks_counts) pgs_webhooks_counts;
 
 #endif

@@ -17,7 +17,7 @@ const char *store_stream_name(store_stream s) {
     return (unsigned)s < STORE_STREAM_COUNT ? stream_names[s] : NULL;
 }
 
-static bool stream_of_name(const char *name, store_stream *out) {
+bool store_stream_of_name(const char *name, store_stream *out) {
     for (int i = 0; name && i < STORE_STREAM_COUNT && stream_names[i]; i++)
         if (strcmp(name, stream_names[i]) == 0) {
             *out = (store_stream)i;
@@ -103,7 +103,7 @@ int sq_webhooks_list(store *s, gql_arena *a, store_webhook **out, size_t *n, sto
         memset(w, 0, sizeof *w);
         w->id = col_text(st, 0, a);
         const char *stream = (const char *)sqlite3_column_text(st, 1);
-        if (!stream_of_name(stream, &w->stream)) w->stream = STORE_STREAM_OPERATIONS;   /* CHECK keeps it valid */
+        if (!store_stream_of_name(stream, &w->stream)) w->stream = STORE_STREAM_OPERATIONS;   /* CHECK keeps it valid */
         w->response_fragment = col_text(st, 2, a);
         w->url = col_text(st, 3, a);
         w->headers_json = col_text(st, 4, a);
@@ -138,7 +138,8 @@ static void read_due_row(sqlite3_stmt *st, gql_arena *a, store_webhook_due *d) {
     d->created_at = col_i64(st, 3);
     d->next_attempt_at = col_i64(st, 4);
     d->w.id = col_text(st, 5, a);
-    if (!stream_of_name((const char *)sqlite3_column_text(st, 6), &d->w.stream)) d->w.stream = STORE_STREAM_OPERATIONS;
+    if (!store_stream_of_name((const char *)sqlite3_column_text(st, 6), &d->w.stream))
+        d->w.stream = STORE_STREAM_OPERATIONS;
     d->w.response_fragment = col_text(st, 7, a);
     d->w.url = col_text(st, 8, a);
     d->w.headers_json = col_text(st, 9, a);
@@ -152,13 +153,14 @@ int sq_webhooks_due(store *s, int64_t now, gql_arena *a, store_webhook_due_sub *
     *n = 0;
     /* only the subscription's id and URL: every due subscription is listed
        (one index probe each), the scan skips those already in flight or
-       whose host is full, and reads the whole row of those it starts */
+       whose host is full, and reads the whole row of those it starts; ties
+       (one event's rows are due at once) by id, as on PostgreSQL */
     sqlite3_stmt *st = stmt_get(&s->rcache,
                                 "SELECT w.id, w.url FROM webhook_subscriptions w WHERE"
                                 " (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
                                 " ORDER BY h.seq LIMIT 1) <= ?1"
                                 " ORDER BY (SELECT h.next_attempt_at FROM webhook_outbox h WHERE h.subscription_id = w.id"
-                                " ORDER BY h.seq LIMIT 1)",
+                                " ORDER BY h.seq LIMIT 1), w.id",
                                 err);
     if (!st) return err->code;
     sqlite3_bind_int64(st, 1, now);

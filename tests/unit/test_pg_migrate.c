@@ -27,7 +27,7 @@ static void applies_in_order_once(void **state) {
     assert_int_equal(pg_test_int(db, "SELECT count(*) FROM schema_version"), pg_schema_version_known());
     assert_int_equal(pg_test_int(db, "SELECT (string_agg(name, ',' ORDER BY version)"
                                      " = '001_init,002_read_indexes,003_serial_names,004_work_order_events,"
-                                     "005_webhook_first_failure')::int FROM schema_version"),
+                                     "005_webhook_first_failure,006_webhook_claims')::int FROM schema_version"),
                      1);
     /* every stream (the four of 001 and 004's work orders) starts empty */
     assert_int_equal(pg_test_int(db, "SELECT count(*) FROM stream_heads WHERE head = 0"), STORE_STREAM_COUNT);

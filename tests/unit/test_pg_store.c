@@ -13,19 +13,6 @@
 #include "store.h"
 #include "test_pg_util.h"
 
-/* The fixture's URL with database `name` (postgresql://authority/NAME?…),
- * created empty first. */
-static void fresh_url(const char *name, char *out, size_t size) {
-    char conninfo[512];
-    pg_test_fresh_db(name, conninfo, sizeof conninfo);
-    const char *url = pg_test_url();
-    const char *auth = strstr(url, "://");
-    assert_non_null(auth);
-    const char *path = auth + 3 + strcspn(auth + 3, "/?");
-    const char *query = path + strcspn(path, "?");
-    snprintf(out, size, "%.*s/%s%s", (int)(path - url), url, name, query);
-}
-
 typedef struct token_job {
     const char *role, *revoke;
     bool then_fail;   /* after creating, fail: the whole job must roll back */
@@ -54,7 +41,7 @@ static size_t count_tokens(store *s) {
 static void opens_migrates_and_keeps_tokens(void **state) {
     (void)state;
     char url[1024];
-    fresh_url("t_store_tokens", url, sizeof url);
+    pg_test_fresh_url("t_store_tokens", url, sizeof url);
     store_err err = {0};
     store *s = store_open(url, NULL, &err);
     if (!s) fail_msg("%s", err.message);
@@ -107,7 +94,7 @@ static void opens_migrates_and_keeps_tokens(void **state) {
 static void a_failing_job_leaves_nothing(void **state) {
     (void)state;
     char url[1024];
-    fresh_url("t_store_failing_job", url, sizeof url);
+    pg_test_fresh_url("t_store_failing_job", url, sizeof url);
     store_err err = {0};
     store *s = store_open(url, NULL, &err);
     if (!s) fail_msg("%s", err.message);
@@ -130,7 +117,7 @@ static void a_failing_job_leaves_nothing(void **state) {
 static void the_server_learns_of_token_changes(void **state) {
     (void)state;
     char url[1024];
-    fresh_url("t_store_server_tokens", url, sizeof url);
+    pg_test_fresh_url("t_store_server_tokens", url, sizeof url);
     store_err err = {0};
     uv_loop_t loop;
     uv_loop_init(&loop);

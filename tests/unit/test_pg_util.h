@@ -77,6 +77,19 @@ static inline void pg_test_fresh_db(const char *name, char *out, size_t size) {
     pg_test_conninfo(name, out, size);
 }
 
+/* The fixture's URL with database `name` (postgresql://authority/NAME?…),
+ * created empty first: what store_open takes. */
+static inline void pg_test_fresh_url(const char *name, char *out, size_t size) {
+    char conninfo[512];
+    pg_test_fresh_db(name, conninfo, sizeof conninfo);
+    const char *url = pg_test_url();
+    const char *auth = strstr(url, "://");
+    if (!auth) fail_msg("not a URL: %s", url);
+    const char *path = auth + 3 + strcspn(auth + 3, "/?");
+    const char *query = path + strcspn(path, "?");
+    snprintf(out, size, "%.*s/%s%s", (int)(path - url), url, name, query);
+}
+
 /* A fresh database with every migration applied, and a connection to it. */
 static inline PGconn *pg_test_migrated_db(const char *name, char *conninfo, size_t size) {
     pg_test_fresh_db(name, conninfo, size);

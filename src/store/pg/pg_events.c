@@ -39,12 +39,35 @@ int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *
     return one_seq(r, stream, seq_out, err);
 }
 
+/* The outbox rows of one event: a row for every subscription of the stream
+ * ($1, by name), due at once. SEQ and AT are SQL expressions. */
+#define OUTBOX_FILL(SEQ, AT)                                                                  \
+    "INSERT INTO webhook_outbox (subscription_id, seq, next_attempt_at, created_at)"          \
+    " SELECT w.id, " SEQ ", " AT ", " AT " FROM webhook_subscriptions w WHERE w.stream = $1"
+
+int pg_tx_outbox_fill(pg_tx *tx, store_stream stream, int64_t seq, store_err *err) {
+    const char *name = store_stream_name(stream);
+    if (!name) return STORE_OK;   /* the work-order stream: no webhook can name it */
+    char sbuf[24], at[24];
+    snprintf(sbuf, sizeof sbuf, "%" PRId64, seq);
+    snprintf(at, sizeof at, "%" PRId64, pg_tx_now(tx));
+    const char *params[] = {name, sbuf, at};
+    PGresult *r = pg_tx_query(tx, "outbox_fill", OUTBOX_FILL("$2::bigint", "$3::bigint"), 3, params, err);
+    if (!r) return err->code;
+    PQclear(r);
+    return STORE_OK;
+}
+
 int pg_tx_append_event(pg_tx *tx, store_stream stream, const char *ref, const char *payload_json,
                        int64_t *seq_out, store_err *err) {
+    /* the seq, the event and its outbox rows in one statement (one round
+       trip per completion or note) */
 #define APPEND(table)                                                                          \
-    "WITH h AS (UPDATE stream_heads SET head = head + 1 WHERE stream = $1 RETURNING head)"     \
-    " INSERT INTO " table " (seq, ref, payload, at) SELECT head, $2, $3::jsonb, $4 FROM h"   \
-    " RETURNING seq"
+    "WITH h AS (UPDATE stream_heads SET head = head + 1 WHERE stream = $1 RETURNING head),"    \
+    " e AS (INSERT INTO " table " (seq, ref, payload, at) SELECT head, $2, $3::jsonb, $4::bigint FROM h" \
+    " RETURNING seq),"                                                                         \
+    " o AS (" OUTBOX_FILL("(SELECT seq FROM e)", "$4::bigint") " AND EXISTS (SELECT 1 FROM e))" \
+    " SELECT seq FROM e"
     static const char *const sql[STORE_STREAM_COUNT] = {
         [STORE_STREAM_COMPLETES] = APPEND("operation_order_complete_events"),
         [STORE_STREAM_NOTES] = APPEND("note_events"),

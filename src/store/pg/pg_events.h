@@ -26,8 +26,15 @@ const char *pg_stream_key(store_stream stream);
 int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *err);
 
 /* Appends a completion or note event (payload: JSON, stored as jsonb) in one
- * statement: the seq and the row together. ref: the order or note id. */
+ * statement: the seq, the row and its webhook outbox rows (as
+ * pg_tx_outbox_fill's) together. ref: the order or note id. */
 int pg_tx_append_event(pg_tx *tx, store_stream stream, const char *ref, const char *payload_json,
                        int64_t *seq_out, store_err *err);
+
+/* The webhook outbox rows of event seq of stream: one per subscription of
+ * the stream, due now (store_tx_webhook_outbox_fill). In the event's own
+ * transaction, after the event's row: a committed event is delivered, a
+ * rolled-back one is not. Nothing for the work-order stream. */
+int pg_tx_outbox_fill(pg_tx *tx, store_stream stream, int64_t seq, store_err *err);
 
 #endif

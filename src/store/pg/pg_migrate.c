@@ -17,7 +17,7 @@
 
 /* the embedded files (CMakeLists.txt: mesd_embed) */
 extern const unsigned char pg_migration_001[], pg_migration_002[], pg_migration_003[], pg_migration_004[],
-    pg_migration_005[];
+    pg_migration_005[], pg_migration_006[];
 
 const pg_migration pg_migrations[] = {
     {1, "001_init", pg_migration_001},
@@ -25,6 +25,7 @@ const pg_migration pg_migrations[] = {
     {3, "003_serial_names", pg_migration_003},
     {4, "004_work_order_events", pg_migration_004},
     {5, "005_webhook_first_failure", pg_migration_005},
+    {6, "006_webhook_claims", pg_migration_006},
 };
 const size_t pg_migrations_count = sizeof pg_migrations / sizeof pg_migrations[0];
 
