@@ -143,6 +143,7 @@ async function phase(from, to, secs, onAnswer, rate = 0) {
       const i = next++;
       // paced (rate > 0): the n-th request of the phase waits for its turn
       const due = rate ? start + ((i - from) * 1000) / rate : 0;
+      if (due >= end) break;
       if (due > now()) await sleep(due - now());
       const sent = now();
       let r;
