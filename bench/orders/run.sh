@@ -61,14 +61,25 @@ serve() {
 # at the first call), its URL in $DB_URL
 pg_database() {
   if [ -z "$PG_STARTED" ]; then
-    PG_URL=$("$BENCH_ROOT/scripts/pg.sh" start "$PG_DIR")
-    PG_STARTED=1
+    PG_STARTED=1   # before: a half-started cluster is stopped too
+    PG_URL=$("$BENCH_ROOT/scripts/pg.sh" start "$PG_DIR") || return 1
   fi
-  psql -q -h "$PG_DIR" -U postgres -d mesd -c "CREATE DATABASE $1" >/dev/null
+  [ -n "${PG_URL:-}" ] || return 1
+  psql -q -h "$PG_DIR" -U postgres -d mesd -c "CREATE DATABASE $1" >/dev/null || return 1
   DB_URL=${PG_URL/\/mesd\?/\/$1?}
 }
 
 ROWS=()
+# did_not_run LABEL REASON: the configuration's row says why
+did_not_run() {
+  local line
+  line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], didNotRun: process.argv[2] }))' "$1" "$2")
+  echo "$line" >&2
+  ROWS+=("$line")
+  stop_all
+  SERVE_PIDS=()
+}
+
 # measure LABEL: drive.mjs against the servers started on PORT, PORT+1, …;
 # a configuration that fails (e.g. a store function PostgreSQL lacks) gets
 # a row saying why, and the run goes on with the next
@@ -78,14 +89,15 @@ measure() {
     servers+=("{\"http\":\"http://127.0.0.1:$((PORT + i))/graphql\",\"ws\":\"ws://127.0.0.1:$((PORT + i))/graphql\"}")
   done
   [ -z "$PG_STARTED" ] || pm=$(head -1 "$PG_DIR/data/postmaster.pid")
-  line=$(node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"subRate":%s,"mesdPids":[%s],"postmasterPid":%s}' \
+  # progress on the terminal as it comes; the log is whole once tee exits
+  node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"subRate":%s,"mesdPids":[%s],"postmasterPid":%s}' \
     "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$ORDERS" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
-    "$SECONDS_LOAD" "$SECONDS_SUBS" "$SUB_RATE" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2> >(tee "$log" >&2) | sed -n 's/^ORDERS_RESULT //p') || true
+    "$SECONDS_LOAD" "$SECONDS_SUBS" "$SUB_RATE" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2>&1 | tee "$log" >&2 || true
+  line=$(sed -n 's/^ORDERS_RESULT //p' "$log")
   if [ -z "$line" ]; then
-    line=$(node -e 'console.log(JSON.stringify({ label: process.argv[1], didNotRun: process.argv[2] }))' "$1" \
-      "$(grep -m1 -E '^(Error|[A-Za-z]*Error)' "$log" | cut -c1-300)")
+    did_not_run "$1" "$(grep -m1 -E '^(Error|[A-Za-z]*Error)' "$log" | cut -c1-300)"
+    return
   fi
-  echo "$line" >&2
   ROWS+=("$line")
   stop_all
   SERVE_PIDS=()
@@ -93,19 +105,18 @@ measure() {
 
 wait_quiet
 if [ -z "$ONLY" ] || [ "$ONLY" = sqlite ]; then
-  serve sqlite "$PORT" "sqlite:$TMP/bench.db"
-  measure "SQLite"
+  if serve sqlite "$PORT" "sqlite:$TMP/bench.db"; then measure "SQLite"
+  else did_not_run "SQLite" "mesd serve did not start (its log is above)"; fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = pg1 ]; then
-  pg_database bench_one
-  serve pg1 "$PORT" "$DB_URL"
-  measure "PostgreSQL, 1 instance"
+  if ! pg_database bench_one; then did_not_run "PostgreSQL, 1 instance" "no PostgreSQL (scripts/pg.sh start failed)"
+  elif serve pg1 "$PORT" "$DB_URL"; then measure "PostgreSQL, 1 instance"
+  else did_not_run "PostgreSQL, 1 instance" "mesd serve did not start (its log is above)"; fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = pg2 ]; then
-  pg_database bench_two
-  serve pg2a "$PORT" "$DB_URL"
-  serve pg2b $((PORT + 1)) "$DB_URL"
-  measure "PostgreSQL, 2 instances"
+  if ! pg_database bench_two; then did_not_run "PostgreSQL, 2 instances" "no PostgreSQL (scripts/pg.sh start failed)"
+  elif serve pg2a "$PORT" "$DB_URL" && serve pg2b $((PORT + 1)) "$DB_URL"; then measure "PostgreSQL, 2 instances"
+  else did_not_run "PostgreSQL, 2 instances" "mesd serve did not start (its log is above)"; fi
 fi
 
 {
