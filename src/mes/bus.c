@@ -210,7 +210,7 @@ static bool execute_event(sub_group *g, const store_event *ev) {
     mes_bus *b = g->bus;
     gql_arena_reset(&b->event_arena);
     mes_ctx ctx = {.m = b->m, .st = b->m->st, .who = &g->who, .arena = &b->event_arena};
-    size_t wanted = b->reads.nwanted;
+    size_t misses = store_reads_misses(&b->reads);
     store_reads_begin(b->m->st, &b->reads);
     gql_rv value = mes_event_value(&ctx, g->stream, ev);
     gql_exec_request req = {.doc = mes_doc_prepared(g->doc), .operation_name = g->op_name, .context = &ctx,
@@ -218,7 +218,7 @@ static bool execute_event(sub_group *g, const store_event *ev) {
     b->out.len = 0;
     gql_execute_event(&req, &g->sub, &value, &b->out);
     store_reads_end(b->m->st, &b->reads);
-    if (b->reads.nwanted > wanted) return false;
+    if (store_reads_misses(&b->reads) > misses) return false;
     b->executions++;
     return true;
 }

@@ -417,11 +417,11 @@ static char *render_pass(mes_hooks *h, const store_webhook_due *due, gql_arena *
 }
 
 static char *render(mes_hooks *h, const store_webhook_due *due, gql_arena *a, store_reads *reads, bool *pending) {
-    size_t wanted = reads->nwanted;
+    size_t misses = store_reads_misses(reads);
     store_reads_begin(h->st, reads);
     char *body = render_pass(h, due, a);
     store_reads_end(h->st, reads);
-    *pending = reads->nwanted > wanted;
+    *pending = store_reads_misses(reads) > misses;
     if (*pending) free(body);
     return *pending ? NULL : body;
 }

@@ -224,6 +224,10 @@ void store_reads_end(store *s, store_reads *r);
 /* Reads wanted since the last fetch (a session may hold several passes'
  * wants: the event bus fetches for every group at once). */
 bool store_reads_pending(const store_reads *r);
+/* A count that grows with every read the session answered "pending" (also
+ * a second read of one statement already wanted): a pass that moved it
+ * read something it does not have. */
+size_t store_reads_misses(const store_reads *r);
 /* Makes the wanted reads available and calls done later on the loop (never
  * from inside this call). STORE_EINPUT when a fetch is already out (done
  * not called then). */

@@ -104,6 +104,8 @@ struct store {
 /* err from a SQLite result code on db (ECONFLICT for constraint violations). */
 int store_sqlite_err(store_err *err, sqlite3 *db, int rc, const char *what);
 int64_t store_now_ms(void);
+/* A committed transaction of `jobs` jobs, in the batch-size histogram (any thread). */
+void store_count_batch(store *s, size_t jobs);
 int store_exec(sqlite3 *db, const char *sql, store_err *err);   /* no rows */
 int store_stream_heads_db(sqlite3 *db, stmt_cache *c, int64_t head[STORE_STREAM_COUNT], store_err *err);
 extern const char *const store_stream_tables[STORE_STREAM_COUNT];
@@ -180,6 +182,7 @@ bool store_reads_gate(store *s, store_err *err, const char *fn, const char *fmt,
 struct pgs_session;
 void pgs_session_free(struct pgs_session *p);
 bool pgs_session_pending(const struct pgs_session *p);
+size_t pgs_session_misses(const struct pgs_session *p);
 int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \

@@ -88,6 +88,10 @@ void pgs_server_stop(store *s);
 /* store_token_verify on the server: the tokens in memory. */
 bool pgs_server_token_verify(store *s, const char *token, gql_arena *a, store_token *out);
 __typeof__(store_submit) pgs_submit;
+__typeof__(store_tx_savepoint) pgs_tx_savepoint;
+__typeof__(store_tx_release) pgs_tx_release;
+__typeof__(store_tx_rollback) pgs_tx_rollback;
+__typeof__(store_tx_append_event) pgs_tx_append_event;
 __typeof__(store_stream_heads) pgs_stream_heads;
 
 __typeof__(store_close) pgs_close;

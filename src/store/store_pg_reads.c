@@ -44,6 +44,7 @@ struct pgs_session {
     size_t *slots;       /* open addressing: index + 1 into reqs, 0 empty */
     size_t nslots;
     size_t wanted;       /* reqs not sent yet */
+    size_t misses;       /* reads answered "pending" (store_reads_misses) */
     /* the fetch in flight */
     size_t outstanding;
     store_done_fn done;
@@ -147,6 +148,7 @@ void pgs_session_free(struct pgs_session *p) {
 }
 
 bool pgs_session_pending(const struct pgs_session *p) { return p && p->wanted > 0; }
+size_t pgs_session_misses(const struct pgs_session *p) { return p ? p->misses : 0; }
 
 static void finish(struct pgs_session *p) {
     store_reads *r = p->r;
@@ -275,6 +277,7 @@ int pgs_read(store *s, const char *sql, int nparams, const char *const *params, 
         return STORE_OK;
     }
     want(r, key, sql, nparams, params);
+    r->pg->misses++;
     return store_set_err(err, STORE_PENDING, "the read is pending");
 }
 

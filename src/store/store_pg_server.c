@@ -81,10 +81,14 @@ static void heads_read(store *s) {
     if (pg_conn_exec(p->rc, HEADS_SQL, 0, NULL, on_heads_reply, s) == PG_CONN_OK) p->heads_reading = true;
 }
 
-static void on_writer_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
+static void on_writer_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) { heads_seen(ctx, head); }
+
+/* Writer thread, after each commit: before anything of it is handed back,
+ * so the answer cache on the loop never keeps what this commit outdated. */
+static void on_writer_commit(void *ctx, size_t jobs) {
     store *s = ctx;
-    atomic_fetch_add(&s->m_commits, 1);   /* before the jobs' callbacks: the answer cache forgets */
-    heads_seen(s, head);
+    atomic_fetch_add(&s->m_commits, 1);
+    store_count_batch(s, jobs);
 }
 
 /* ---- tokens ------------------------------------------------------------------ */
@@ -209,6 +213,7 @@ int pgs_server_start(store *s, uv_loop_t *loop, store_err *err) {
     PQclear(r);
     if (!(p->w = pg_writer_start(loop, p->conninfo, err))) return err->code;
     pg_writer_on_heads(p->w, on_writer_heads, s);
+    pg_writer_on_commit(p->w, on_writer_commit, s);
     p->rc = pg_conn_open(loop, p->conninfo, on_state, s);
     pg_conn_listen(p->rc, PG_NOTIFY_CHANNEL, on_notify, s);
     pg_conn_listen(p->rc, TOKENS_CHANNEL, on_notify, s);
@@ -292,4 +297,23 @@ int pgs_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err)
     heads_parse(r, head);
     PQclear(r);
     return STORE_OK;
+}
+
+/* ---- savepoints and events inside a job ----------------------------------------- */
+
+int pgs_tx_savepoint(store_tx *tx, store_savepoint *sp, store_err *err) {
+    if (sp) *sp = (store_savepoint){0};   /* the writer reads the heads at commit: nothing to keep */
+    return pg_tx_savepoint(tx->pg, err);
+}
+
+int pgs_tx_release(store_tx *tx, store_err *err) { return pg_tx_release(tx->pg, err); }
+
+int pgs_tx_rollback(store_tx *tx, const store_savepoint *sp, store_err *err) {
+    (void)sp;
+    return pg_tx_rollback(tx->pg, err);
+}
+
+int pgs_tx_append_event(store_tx *tx, store_stream stream, const char *ref, const char *payload_json,
+                        int64_t *seq_out, store_err *err) {
+    return pg_tx_append_event(tx->pg, stream, ref, payload_json, seq_out, err);
 }

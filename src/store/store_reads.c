@@ -23,7 +23,8 @@
 #include <string.h>
 #include "store_internal.h"
 
-void store_set_read_passes(store *s, bool simulate) { s->simulate_passes = simulate; }
+/* PostgreSQL's reads pend for real: the simulation would only add passes. */
+void store_set_read_passes(store *s, bool simulate) { s->simulate_passes = simulate && !s->pg; }
 
 void store_reads_init(store_reads *r) { memset(r, 0, sizeof *r); }
 
@@ -48,6 +49,8 @@ void store_reads_end(store *s, store_reads *r) {
     s->reads = s->session && s->simulate_passes ? s->session : NULL;
     r->outer = NULL;
 }
+
+size_t store_reads_misses(const store_reads *r) { return r->nwanted + pgs_session_misses(r->pg); }
 
 bool store_reads_pending(const store_reads *r) { return r->nwanted > 0 || pgs_session_pending(r->pg); }
 

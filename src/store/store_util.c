@@ -39,6 +39,12 @@ int store_sqlite_err(store_err *err, sqlite3 *db, int rc, const char *what) {
     return store_set_err(err, code, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
+void store_count_batch(store *s, size_t jobs) {
+    unsigned b = 0;
+    while (jobs > 1 && b < STORE_BATCH_BUCKETS - 1) { jobs >>= 1; b++; }
+    atomic_fetch_add(&s->m_batch[b], 1);
+}
+
 int64_t store_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

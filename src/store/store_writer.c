@@ -108,12 +108,6 @@ static int run_job(store_tx *tx, store_job *j) {
     return rc;
 }
 
-static unsigned batch_bucket(size_t n) {
-    unsigned b = 0;
-    while (n > 1 && b < STORE_BATCH_BUCKETS - 1) { n >>= 1; b++; }
-    return b;
-}
-
 /* Fails jobs[from..to) that had succeeded: their transaction is gone. */
 static void fail_range(store_job **jobs, size_t from, size_t to, const store_err *why) {
     for (size_t i = from; i < to; i++)
@@ -163,7 +157,7 @@ static void run_batch(store *s, store_job **jobs, size_t n) {
         return;
     }
     atomic_fetch_add(&s->m_commits, 1);
-    atomic_fetch_add(&s->m_batch[batch_bucket(n - from)], 1);
+    store_count_batch(s, n - from);
     if (memcmp(tx.head, s->committed_head, sizeof tx.head) != 0) {
         memcpy(s->committed_head, tx.head, sizeof tx.head);
         pthread_mutex_lock(&s->mu);

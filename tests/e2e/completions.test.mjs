@@ -21,7 +21,7 @@ let operator;
 before(async () => {
   srv = await startServer();
   f = await deployFactory(srv);
-  operator = createToken(srv, 'operator');
+  operator = await createToken(srv, 'operator');
 });
 after(async () => { await srv?.stop(); });
 

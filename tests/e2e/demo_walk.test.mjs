@@ -24,7 +24,7 @@ const WORK = `query ($s: ID) { workOrders(stationId: $s) { id externalOrderId or
 // What an operator at a station does: take the queue, start each work order
 // of this external order, capture what it asks for, complete it.
 async function buildAt(stationId, externalOrderId, operatorName, producedSerial) {
-  const token = stationToken(srv, stationId);
+  const token = await stationToken(srv, stationId);
   const { workOrders } = await ok(srv, WORK, { s: stationId }, token);
   const mine = workOrders.filter((w) => w.externalOrderId === externalOrderId);
   const captured = [];
@@ -49,7 +49,7 @@ const SUMMARY = `order: externalOrderId wip operation { id partNo: externalId na
     consumedSerials { id partNo: externalId serial: value } }`;
 
 test('order PROD-101 on the demo, build it at bench 1 and bench 2, receive the completion', async () => {
-  const erp = createToken(srv, 'erp');
+  const erp = await createToken(srv, 'erp');
   const client = wsClient(srv, { token: erp });
   try {
     const done = wsSubscription(client, {

@@ -21,8 +21,8 @@ let erp;
 before(async () => {
   srv = await startServer();
   f = await deployFactory(srv);
-  operator = createToken(srv, 'operator');
-  erp = createToken(srv, 'erp');
+  operator = await createToken(srv, 'operator');
+  erp = await createToken(srv, 'erp');
 });
 after(async () => { await srv?.stop(); });
 
@@ -362,7 +362,7 @@ test('WRONG_STATION: a station that cannot do the process, or an operator token 
   assert.deepEqual(await snapshot(ext, battery.id), before);
 
   // `mesd token create --role operator --station st2`: bound to st2
-  const bound = stationToken(srv, f.st2);
+  const bound = await stationToken(srv, f.st2);
   await refused(srv, 'WRONG_STATION', START,
     { input: { operationOrderId: battery.id, stationId: f.st1, operatorName: 'Ada' } }, bound);
   await refused(srv, 'WRONG_STATION', COMPLETE, { input: { operationOrderId: board.id, consumedSerials: serialsFor(f, f.board) } },

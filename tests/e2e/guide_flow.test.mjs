@@ -91,7 +91,7 @@ let srv;
 let erp;
 before(async () => {
   srv = await startServer();
-  erp = createToken(srv, 'erp');
+  erp = await createToken(srv, 'erp');
 });
 after(async () => { await srv?.stop(); });
 
@@ -153,7 +153,7 @@ test('the guide, end to end: deploy, sync, order SALES-123, build it, receive th
     assert.deepEqual(await wsRequest(client, SAVE_OPERATION, variables), { data: { operationOrderSave: { message: 'updated' } } });
 
     // ---- the shop floor: operators at their benches, with station-bound tokens
-    const bench = { bench_1: stationToken(srv, 'bench_1'), bench_2: stationToken(srv, 'bench_2') };
+    const bench = { bench_1: await stationToken(srv, 'bench_1'), bench_2: await stationToken(srv, 'bench_2') };
     const values = {
       main_board_sn: 'PCB-0001', scan_engine_sn: 'SE-0001', battery_pack_sn: 'BAT-0001', trigger_board_sn: 'TRG-0001',
     };
@@ -237,7 +237,7 @@ test('NewOpCompletions also over server-sent events (graphql-sse) and the legacy
       + 'reservedSerialNumber: "SCN-000124" }) { operationOrder { id } } }', undefined, erp);
     const id = saved.operationOrderSave.operationOrder.id;
     await ok(srv, COMPLETE, { input: { operationOrderId: id, stationId: 'bench_2', operatorName: 'Grace Hopper',
-      consumedSerials: [{ attributeId: 'trigger_board_sn', value: 'TRG-0124' }] } }, stationToken(srv, 'bench_2'));
+      consumedSerials: [{ attributeId: 'trigger_board_sn', value: 'TRG-0124' }] } }, await stationToken(srv, 'bench_2'));
     // the query with the subscription's own selection set (its text between
     // the stream field and the operation's closing brace)
     const body = NEW_OP_COMPLETIONS.slice(NEW_OP_COMPLETIONS.indexOf('{', NEW_OP_COMPLETIONS.indexOf('operationOrderCompletesStream')));

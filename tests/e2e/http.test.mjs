@@ -182,7 +182,8 @@ test('/healthz, /readyz, and /metrics in Prometheus text format', async () => {
   await post({ query: '{ __typename }' });
   await post({ query: '{ __typename }' });
   await post({ query: '{ nope }' }, GQLR);
-  await post({ query: 'mutation { processCreate(input: { process: { id: "metrics_p", name: "M" } }) }' });
+  const deployed = await post({ query: 'mutation { processCreate(input: { process: { id: "metrics_p", name: "M" } }) }' });
+  assert.deepEqual(deployed.json, { data: { processCreate: "metrics_p" } });
   await post({ query: '{ __typename }' });   // the first lookup after a commit empties the response cache
   r = await req('/metrics');
   assert.equal(r.status, 200);

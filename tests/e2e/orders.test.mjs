@@ -19,8 +19,8 @@ let operator;
 before(async () => {
   srv = await startServer();
   f = await deployFactory(srv);
-  erp = createToken(srv, 'erp');
-  operator = createToken(srv, 'operator');
+  erp = await createToken(srv, 'erp');
+  operator = await createToken(srv, 'operator');
 });
 after(async () => { await srv?.stop(); });
 

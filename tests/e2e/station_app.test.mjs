@@ -389,7 +389,7 @@ test('a token bound to a station goes straight there; sign-out forgets the token
   await page.click('#sign-out');
   await page.waitForURL('**/signin');
   assert.equal(await page.evaluate(() => localStorage.getItem('mesd.token')), null);
-  await page.fill('#token', stationToken(srv, 'bench_2'));
+  await page.fill('#token', await stationToken(srv, 'bench_2'));
   await page.press('#token', 'Enter');
   await page.waitForURL('**/station/bench_2');
   assert.equal(await page.isVisible('#nav-stations'), false, 'no station to choose');

@@ -17,8 +17,8 @@ let erp;
 const benchToken = {};
 before(async () => {
   srv = await startServer({ demo: true });
-  erp = createToken(srv, 'erp');
-  for (const s of ['bench_1', 'bench_2']) benchToken[s] = stationToken(srv, s);
+  erp = await createToken(srv, 'erp');
+  for (const s of ['bench_1', 'bench_2']) benchToken[s] = await stationToken(srv, s);
 });
 after(async () => { await srv?.stop(); });
 

@@ -222,7 +222,7 @@ test('no token, or an unknown one: the client sees close 4403 Forbidden', async 
 });
 
 test('an erp token may subscribe and query, not deploy', async () => {
-  const client = wsClient(srv, { token: createToken(srv, 'erp') });
+  const client = wsClient(srv, { token: await createToken(srv, 'erp') });
   try {
     const sub = wsSubscription(client, { query: 'subscription { operationsStream { id } }' });
     await sync(client);

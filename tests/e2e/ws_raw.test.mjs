@@ -411,7 +411,7 @@ test('operations of both protocols are counted by transport and status class', a
 });
 
 test('a token revoked while its socket is open: the next subscribe closes 4403 (legacy: an error)', async () => {
-  const token = createToken(srv, 'erp');
+  const token = await createToken(srv, 'erp');
   const s = await ackedSocket(srv, token);
   const l = rawSocket(srv.wsUrl, ['graphql-ws']);
   await l.opened;
@@ -419,7 +419,7 @@ test('a token revoked while its socket is open: the next subscribe closes 4403 (
   assert.equal((await l.next()).type, 'connection_ack');
   s.send({ id: '1', type: 'subscribe', payload: { query: '{ __typename }' } });
   assert.equal((await s.next()).type, 'next');
-  revokeToken(srv, token);
+  await revokeToken(srv, token);
   await delay(300); // the server trusts a verified token for --token-cache-ms (100)
   s.send({ id: '2', type: 'subscribe', payload: { query: '{ __typename }' } });
   assert.equal((await s.next()).type, 'complete', 'the answer to 1');

@@ -53,6 +53,8 @@ struct pg_writer {
     atomic_uint_fast64_t commits;
     pg_heads_fn on_heads;
     void *heads_ctx;
+    pg_commit_fn on_commit;
+    void *commit_ctx;
     int64_t heads[STORE_STREAM_COUNT];   /* the last committed batch's (under mu) */
     bool heads_new;
     /* the writer thread's own */
@@ -251,6 +253,7 @@ static void run_batch(pg_writer *w, pg_job **jobs, size_t n) {
     }
     PQclear(r);
     atomic_fetch_add(&w->commits, 1);
+    if (w->on_commit) w->on_commit(w->commit_ctx, n);
     if (w->on_heads) {
         pthread_mutex_lock(&w->mu);
         memcpy(w->heads, heads, sizeof heads);
@@ -363,6 +366,11 @@ pg_writer *pg_writer_start(uv_loop_t *loop, const char *conninfo, store_err *err
 void pg_writer_on_heads(pg_writer *w, pg_heads_fn fn, void *ctx) {
     w->on_heads = fn;
     w->heads_ctx = ctx;
+}
+
+void pg_writer_on_commit(pg_writer *w, pg_commit_fn fn, void *ctx) {
+    w->on_commit = fn;
+    w->commit_ctx = ctx;
 }
 
 int pg_writer_submit(pg_writer *w, pg_job_fn run, pg_done_fn done, void *arg) {

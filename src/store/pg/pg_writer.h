@@ -57,6 +57,12 @@ uint64_t pg_writer_commits(pg_writer *w);   /* transactions committed */
 typedef void (*pg_heads_fn)(void *ctx, const int64_t head[STORE_STREAM_COUNT]);
 void pg_writer_on_heads(pg_writer *w, pg_heads_fn fn, void *ctx);
 
+/* With fn set (before the first submit), fn runs on the WRITER thread
+ * right after each COMMIT, with the number of jobs the transaction held:
+ * for counters that must grow before anything of the commit is handed back. */
+typedef void (*pg_commit_fn)(void *ctx, size_t jobs);
+void pg_writer_on_commit(pg_writer *w, pg_commit_fn fn, void *ctx);
+
 /* ---- inside a job (writer thread) ---- */
 
 /* Runs a statement, prepared by name once per connection (and again after a

@@ -221,8 +221,10 @@ export async function walk(srv, f, externalOrderId, opts = {}) {
 
 // An operator token bound to one station (`mesd token create --role
 // operator --station ID` on the running server's database).
-export function stationToken(srv, stationId) {
+export async function stationToken(srv, stationId) {
   const out = execFileSync(mesdBin, ['token', 'create', '--role', 'operator', '--name', `tablet ${stationId}`,
-    '--station', stationId, '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' });
-  return out.trim().split('\n').pop().trim();
+    '--station', stationId, '--db', srv.dbUrl], { encoding: 'utf8' });
+  const token = out.trim().split('\n').pop().trim();
+  await srv.tokenKnown(token);
+  return token;
 }

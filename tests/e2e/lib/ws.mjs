@@ -242,18 +242,20 @@ export function graphqlJsErrors(query) {
 const bin = process.env.MESD_BIN ?? new URL('../../../build/mesd', import.meta.url).pathname;
 
 // A token of a role, made with `mesd token create` on the running server's
-// database (the server reads tokens from it).
-export function createToken(srv, role) {
-  const out = execFileSync(bin, ['token', 'create', '--role', role, '--name', `e2e ${role}`, '--db', `sqlite:${srv.dbPath}`], {
+// database; resolves once the server accepts it (srv.tokenKnown).
+export async function createToken(srv, role) {
+  const out = execFileSync(bin, ['token', 'create', '--role', role, '--name', `e2e ${role}`, '--db', srv.dbUrl], {
     encoding: 'utf8',
   });
-  return out.trim().split('\n').pop().trim();
+  const token = out.trim().split('\n').pop().trim();
+  await srv.tokenKnown(token);
+  return token;
 }
 
 // Revokes a token (`mesd token revoke <id>`, the id being the middle part of
 // mesd_<id>_<secret>) on the running server's database.
-export function revokeToken(srv, token) {
-  execFileSync(bin, ['token', 'revoke', token.split('_')[1], '--db', `sqlite:${srv.dbPath}`], { encoding: 'utf8' });
+export async function revokeToken(srv, token) {
+  execFileSync(bin, ['token', 'revoke', token.split('_')[1], '--db', srv.dbUrl], { encoding: 'utf8' });
 }
 
 // Makes a feed too big for a client that does not read: `count` processes
