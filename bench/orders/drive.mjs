@@ -222,6 +222,23 @@ while (workers.length && now() < drainEnd && now() - stuckSince < 10000) {
 }
 const drainedMs = now() - tSubs;
 const cpu1 = cpuNow();
+// the log itself (each server's query): phase 2's completions it holds, and
+// holes in their seqs; tells "not committed" from "committed, not delivered"
+async function logged(s) {
+  const rows = [];
+  for (let after = 0; ;) {
+    const page = (await gql(s, `query ($e: String!, $from: Int!, $after: Int!) { operationOrderCompletes(
+      where: { externalOrderId: { _eq: $e }, orderIndex: { _gte: $from } }, afterSeq: $after, limit: 10000) { seq } }`,
+    { e: EXTERNAL, from: orders, after })).operationOrderCompletes;
+    rows.push(...page.map((r) => r.seq));
+    if (page.length < 10000) break;
+    after = page[page.length - 1];
+  }
+  let holes = 0;
+  for (let k = 1; k < rows.length; k++) if (rows[k] !== rows[k - 1] + 1) holes++;
+  return { count: rows.length, holes };
+}
+const log2 = await Promise.all(servers.map((_, s) => logged(s)));
 const reportsP = fromAll(workers, 'report', 60000);
 for (const w of workers) w.send({ type: 'report', acked: fan.acked });
 const reports = workers.length ? await reportsP : [];
@@ -243,6 +260,7 @@ const result = {
   p50Ms: round(lat.percentile(50)), p99Ms: round(lat.percentile(99)), maxMs: round(lat.max),
   beforeAnswer: lat.negatives(),
   sendP50Ms: round(fromSend.percentile(50)), sendP99Ms: round(fromSend.percentile(99)),
+  logged: log2.map((l) => l.count), logHoles: log2.map((l) => l.holes),
   outOfOrder: sum('outOfOrder'), gaps: sum('gaps'), missing: sum('missing'), unanswered: sum('unanswered'),
   failed: sum('failed'), closedEarly: sum('closedEarly'), subErrors,
 };

@@ -28,7 +28,9 @@ for (const r of results) {
   const l = r.fan, c = l.cpu;
   const pct = r.delivered ? Math.round((100 * r.beforeAnswer) / r.delivered) : 0;
   const errs = errorsOf({ ...l.errors, ...r.subErrors });
-  const missing = r.missing + (r.gaps ? ` (${r.gaps} seq gaps)` : '') + (r.closedEarly ? ` (${r.closedEarly} closed early)` : '')
+  const inLog = r.logged.every((n) => n === l.acked) && r.logHoles.every((h) => h === 0) ? ''
+    : ` (the log${r.logged.length > 1 ? 's' : ''} hold${r.logged.length > 1 ? '' : 's'} ${r.logged.join(' and ')} of ${l.acked}, seq holes ${r.logHoles.join(' and ')})`;
+  const missing = r.missing + inLog + (r.gaps ? ` (${r.gaps} seq gaps)` : '') + (r.closedEarly ? ` (${r.closedEarly} closed early)` : '')
     + (r.unanswered ? ` (${r.unanswered} events of unanswered completions)` : '') + (errs ? ` (${errs})` : '');
   out.push(`| ${r.label} | ${f(r.subscribed)}/${f(r.subs)} | ${f(l.perSecond)} | ${l.responseP50Ms} | **${r.p50Ms}** | **${r.p99Ms}** | ${r.maxMs} | ${pct}% | ${r.sendP50Ms} | ${r.sendP99Ms} | ${f(r.delivered)}/${f(r.want)} | ${r.outOfOrder} | ${missing} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} / ${c.subscribers} / ${c.others}, of ${c.machineS} |`);
 }
@@ -38,7 +40,7 @@ for (const r of results) {
   if (r.didNotRun !== undefined) { out.push(`- ${r.label}: not measured`); continue; }
   const rate = r.load.perSecond >= RATE ? 'met' : 'not met';
   const lat = r.subs < 1000 ? `not measured (${r.subs} subscribers)` : r.p99Ms != null && r.p99Ms < P99 ? 'met' : 'not met';
-  const right = r.outOfOrder === 0 && r.missing === 0 && r.gaps === 0 ? 'every subscriber had every completion once, in order'
+  const right = r.outOfOrder === 0 && r.missing === 0 && r.gaps === 0 && !r.unanswered ? 'every subscriber had every completion once, in order'
     : 'SOME SUBSCRIBERS MISSED OR REORDERED COMPLETIONS';
   out.push(`- ${r.label}: rate ${rate} (${f(r.load.perSecond)}/s), p99 ${lat} (${r.p99Ms} ms); ${right}`);
 }
