@@ -13,7 +13,8 @@
 # once in seq order. PostgreSQL is a throwaway cluster (scripts/pg.sh), a
 # fresh database per configuration. Writes bench/orders/results.md and the
 # ORDERS section of bench/RESULTS.md.
-# Settings (environment): ORDERS (50000: phase 1's orders), SECONDS_LOAD (10:
+# Settings (environment): ORDERS (50000: phase 1's orders on SQLite), PG_ORDERS
+# (10000: on PostgreSQL, slower to save and to complete), SECONDS_LOAD (10:
 # phase 1's limit), SUBS (1000), SUB_ORDERS (3000), SECONDS_SUBS (15), SUB_RATE
 # (0: phase 2 as fast as the clients go; N: paced at N completions/s),
 # CLIENTS (32), PROCS (2: subscriber processes), PORT (4420; the second
@@ -22,7 +23,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../http/lib.sh"
-ORDERS=${ORDERS:-50000} SECONDS_LOAD=${SECONDS_LOAD:-10} SUBS=${SUBS:-1000} SUB_ORDERS=${SUB_ORDERS:-3000}
+ORDERS=${ORDERS:-50000} PG_ORDERS=${PG_ORDERS:-10000} SECONDS_LOAD=${SECONDS_LOAD:-10} SUBS=${SUBS:-1000} SUB_ORDERS=${SUB_ORDERS:-3000}
 SECONDS_SUBS=${SECONDS_SUBS:-15} SUB_RATE=${SUB_RATE:-0} CLIENTS=${CLIENTS:-32} PROCS=${PROCS:-2} PORT=${PORT:-4420} ONLY=${ONLY:-}
 OUT=$HERE/results.md
 TMP=$(mktemp -d /tmp/bench-orders.XXXXXX)
@@ -80,7 +81,7 @@ did_not_run() {
   SERVE_PIDS=()
 }
 
-# measure LABEL: drive.mjs against the servers started on PORT, PORT+1, …;
+# measure LABEL ORDERS: drive.mjs against the servers started on PORT, PORT+1, …;
 # a configuration that fails (e.g. a store function PostgreSQL lacks) gets
 # a row saying why, and the run goes on with the next
 measure() {
@@ -91,7 +92,7 @@ measure() {
   [ -z "$PG_STARTED" ] || pm=$(head -1 "$PG_DIR/data/postmaster.pid")
   # progress on the terminal as it comes; the log is whole once tee exits
   node "$HERE/drive.mjs" "$(printf '{"label":"%s","servers":[%s],"token":"%s","orders":%d,"subOrders":%d,"clients":%d,"subs":%d,"procs":%d,"seconds":%s,"subSeconds":%s,"subRate":%s,"mesdPids":[%s],"postmasterPid":%s}' \
-    "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$ORDERS" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
+    "$1" "$(IFS=,; echo "${servers[*]}")" "$TOKEN" "$2" "$SUB_ORDERS" "$CLIENTS" "$SUBS" "$PROCS" \
     "$SECONDS_LOAD" "$SECONDS_SUBS" "$SUB_RATE" "$(IFS=,; echo "${SERVE_PIDS[*]}")" "$pm")" 2>&1 | tee "$log" >&2 || true
   line=$(sed -n 's/^ORDERS_RESULT //p' "$log")
   if [ -z "$line" ]; then
@@ -105,17 +106,17 @@ measure() {
 
 wait_quiet
 if [ -z "$ONLY" ] || [ "$ONLY" = sqlite ]; then
-  if serve sqlite "$PORT" "sqlite:$TMP/bench.db"; then measure "SQLite"
+  if serve sqlite "$PORT" "sqlite:$TMP/bench.db"; then measure "SQLite" "$ORDERS"
   else did_not_run "SQLite" "mesd serve did not start (its log is above)"; fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = pg1 ]; then
   if ! pg_database bench_one; then did_not_run "PostgreSQL, 1 instance" "no PostgreSQL (scripts/pg.sh start failed)"
-  elif serve pg1 "$PORT" "$DB_URL"; then measure "PostgreSQL, 1 instance"
+  elif serve pg1 "$PORT" "$DB_URL"; then measure "PostgreSQL, 1 instance" "$PG_ORDERS"
   else did_not_run "PostgreSQL, 1 instance" "mesd serve did not start (its log is above)"; fi
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = pg2 ]; then
   if ! pg_database bench_two; then did_not_run "PostgreSQL, 2 instances" "no PostgreSQL (scripts/pg.sh start failed)"
-  elif serve pg2a "$PORT" "$DB_URL" && serve pg2b $((PORT + 1)) "$DB_URL"; then measure "PostgreSQL, 2 instances"
+  elif serve pg2a "$PORT" "$DB_URL" && serve pg2b $((PORT + 1)) "$DB_URL"; then measure "PostgreSQL, 2 instances" "$PG_ORDERS"
   else did_not_run "PostgreSQL, 2 instances" "mesd serve did not start (its log is above)"; fi
 fi
 
@@ -124,8 +125,8 @@ fi
   echo
   machine_info
   [ -z "$PG_STARTED" ] || echo "- PostgreSQL: $("/usr/lib/postgresql/15/bin/postgres" --version | cut -d' ' -f3), a throwaway cluster from \`scripts/pg.sh\` (Unix socket, \`fsync=off\`: PostgreSQL's commits here are not flushed to disk, SQLite's are: \`synchronous=FULL\`)"
-  echo "- one process (\`bench_orders_proc\`) and one station; orders saved beforehand under one externalOrderId, 50 aliased \`operationOrderSave\` a request; $CLIENTS HTTP/1.1 keep-alive clients in one Node process, each POSTing \`workOrderComplete\` (READY → COMPLETED in one step) one at a time; with two instances client k uses instance k mod 2"
-  echo "- phase 1 (throughput): no subscriber, up to $ORDERS orders or ${SECONDS_LOAD} s"
+  echo "- one process (\`bench_orders_proc\`) and one station; orders saved beforehand under one externalOrderId, 50 aliased \`operationOrderSave\` a request, 4 requests at a time; $CLIENTS HTTP/1.1 keep-alive clients in one Node process, each POSTing \`workOrderComplete\` (READY → COMPLETED in one step) one at a time; with two instances client k uses instance k mod 2"
+  echo "- phase 1 (throughput): no subscriber, up to $ORDERS orders on SQLite, $PG_ORDERS on PostgreSQL, or ${SECONDS_LOAD} s"
   echo "- phase 2 (latency): $SUBS raw graphql-transport-ws subscribers (\`ws\`) in $PROCS Node processes to \`operationOrderCompletesStream(where: { externalOrderId: { _eq: \$e } })\`, subscriber k on instance k mod (instances), then the same clients for up to $SUB_ORDERS orders or ${SECONDS_SUBS} s$([ "$SUB_RATE" = 0 ] && echo ", as fast as they go" || echo ", paced at $SUB_RATE completions/s"); latency = the event's arrival at a subscriber minus its completion's answer at the client (negative: the event came first), per (completion, subscriber), CLOCK_MONOTONIC in every process"
   echo "- everything (servers, PostgreSQL, the driver, the subscribers) shares the machine's $(nproc) cores; CPU columns are CPU-seconds each used during the phase (others: every other process on the machine, from /proc/stat), out of (cores × wall seconds)"
   echo
