@@ -30,7 +30,7 @@ for (const r of results) {
   const errs = errorsOf({ ...l.errors, ...r.subErrors });
   const inLog = r.logged.every((n) => n === l.acked) && r.logHoles.every((h) => h === 0) ? ''
     : ` (the log${r.logged.length > 1 ? 's' : ''} hold${r.logged.length > 1 ? '' : 's'} ${r.logged.join(' and ')} of ${l.acked}, seq holes ${r.logHoles.join(' and ')})`;
-  const missing = r.missing + inLog + (r.gaps ? ` (${r.gaps} seq gaps)` : '') + (r.closedEarly ? ` (${r.closedEarly} closed early)` : '')
+  const missing = f(r.missing) + inLog + (r.gaps ? ` (${f(r.gaps)} seq gaps)` : '') + (r.closedEarly ? ` (${r.closedEarly} closed early)` : '')
     + (r.unanswered ? ` (${r.unanswered} events of unanswered completions)` : '') + (errs ? ` (${errs})` : '');
   out.push(`| ${r.label} | ${f(r.subscribed)}/${f(r.subs)} | ${f(l.perSecond)} | ${l.responseP50Ms} | **${r.p50Ms}** | **${r.p99Ms}** | ${r.maxMs} | ${pct}% | ${r.sendP50Ms} | ${r.sendP99Ms} | ${f(r.delivered)}/${f(r.want)} | ${r.outOfOrder} | ${missing} | ${c.mesd} (${c.mesdKernel}) / ${c.postgres} / ${c.driver} / ${c.subscribers} / ${c.others}, of ${c.machineS} |`);
 }
