@@ -5,7 +5,7 @@
 # database `mesd`, and prints its libpq URL; `scripts/pg.sh stop DIR` stops it
 # and removes DIR. Installs postgresql-15 when run as root and it is missing.
 # Used by the ctest fixture pg (tests/unit/pg_fixture.sh): the unit tests
-# test_pg_* and the e2e tests *_postgres (docs/postgres-plan.md).
+# test_pg_* and the e2e tests *_postgres (docs/postgres.md).
 set -euo pipefail
 cmd=${1:?usage: scripts/pg.sh start|stop DIR} dir=${2:?usage: scripts/pg.sh start|stop DIR}
 bin=/usr/lib/postgresql/15/bin

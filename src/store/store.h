@@ -1,7 +1,7 @@
 /*
  * store.h: mesd's persistence, behind one interface: SQLite, and PostgreSQL
  * behind the same functions (store_backend.h; so far what mesd migrate and
- * mesd token need, docs/postgres-plan.md).
+ * mesd token need, docs/postgres.md).
  *
  * The contract
  * - The interface speaks in DOMAIN operations (deploy a process, create a

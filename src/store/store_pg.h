@@ -6,7 +6,7 @@
  * without a loop, reads on one blocking connection, and writes through a
  * pg_writer on a loop of the store's own that store_exec_sync runs until its
  * job is done. A store with a loop (mesd serve) is refused until the read
- * passes of docs/postgres-plan.md exist.
+ * passes of docs/postgres.md exist.
  *
  * Must never: be reached from a loop that serves (every call here blocks).
  */
@@ -196,7 +196,7 @@ int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, con
  * UPDATE (only when there is an event): gap-free, in order id order, under
  * the stream's row lock until commit. ins returns each seq. Because h
  * reads ev, an UPDATE that `from` names has locked its rows before h takes
- * the stream's lock: the lock is taken last, as docs/postgres-plan.md
+ * the stream's lock: the lock is taken last, as docs/postgres.md
  * wants (fewer deadlocks with another instance's writes). */
 #define PGS_WO_EVENTS(from, status, at, where)                                                               \
     " ev AS (SELECT o.id, o.operation_id, " status " AS status, row_number() OVER (ORDER BY o.id) AS n"     \

@@ -1,7 +1,7 @@
 /*
  * store_pg_backend.c: the PostgreSQL backend's table (store_backend.h). What
  * is not listed answers "not supported on PostgreSQL yet" (store_dispatch.c);
- * docs/postgres-plan.md says what is still to port.
+ * docs/postgres.md says what is still to port.
  */
 #include "store_pg.h"
 

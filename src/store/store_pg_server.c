@@ -4,7 +4,7 @@
  * connection that LISTENs, the stream heads every instance's commits move,
  * and the tokens kept in memory.
  *
- * Live events on every instance (docs/postgres-plan.md): each commit, on
+ * Live events on every instance (docs/postgres.md): each commit, on
  * any instance, sends NOTIFY mesd_commit. A notification is only a wake-up:
  * this instance then reads stream_heads and tells the listener (the event
  * bus) of every head that moved; the bus reads the log from its own last

@@ -1,4 +1,4 @@
-// Read passes (docs/postgres-plan.md): with --debug-read-passes every read
+// Read passes (docs/postgres.md): with --debug-read-passes every read
 // of a request pends once, as a read sent to PostgreSQL does, so a request
 // runs again after each level's reads are fetched. A query of depth d then
 // takes d + 1 passes (resolvers load a whole level in one read), answers

@@ -1,6 +1,6 @@
 -- 006_webhook_claims: a subscription's delivery is claimed by one instance
 -- at a time, with a lease (PostgreSQL, several instances: see
--- docs/postgres-plan.md "Webhooks across instances"). claimed_by names the
+-- docs/postgres.md "Webhooks across instances"). claimed_by names the
 -- instance, claim_until (ms since the epoch, the database's clock) is when
 -- the lease runs out; both NULL when nobody holds it. SQLite has one
 -- instance, so it keeps the columns (one schema for both) and never sets them.

@@ -1,6 +1,6 @@
 /*
  * pg_conn.h: one PostgreSQL connection driven by a libuv loop (issue 7; the
- * loop side of docs/postgres-plan.md: reads and LISTEN).
+ * loop side of docs/postgres.md: reads and LISTEN).
  *
  * Statements are queued and pipelined (libpq pipeline mode, one Sync after
  * each, so a statement that fails does not abort the ones behind it); each
