@@ -36,10 +36,11 @@
 
 /* A claim lasts this long past its last renewal. The holder renews it at
  * every scan that finds the subscription due (every --webhook-scan-ms,
- * 100 ms by default), a row in flight included, so a live holder keeps it
- * through a delivery of up to libcurl's 10 s; an instance that dies (or is
- * restarted: a new claimant) holds its subscriptions up for 5 s at most. */
-#define LEASE_MS "5000"
+ * 100 ms by default), a row in flight included, and it is three times
+ * libcurl's 10 s timeout, so a live holder keeps it through a delivery even
+ * when scans are slow. An instance that dies frees its claims at once
+ * (GONE); the lease is for one that hangs or is cut off. */
+#define LEASE_MS "30000"
 /* The most subscriptions one scan claims or renews: instances share a
  * burst. New claims come first, so a subscription far down a long queue is
  * claimed within a few scans even while this instance holds this many; a
@@ -48,9 +49,13 @@
 #define CLAIM_MAX "1024"
 /* claimed_by is "<claimant>:<pid>", pid the database session that claimed
  * (the claimant's reading connection): MINE(col) whether it is this
- * claimant's, GONE(col) whether that session has ended (its instance died:
- * the claim is free at once, not only when its lease runs out). */
-#define MINE(col) "split_part(" col ", ':', 1) = $2"
+ * claimant's through the session running the statement (the loop's
+ * connection: after it reconnects, the old claims are not this instance's
+ * any more, as they are free for every other: it claims them again like
+ * anyone, and starts no row of one it has lost), GONE(col) whether that
+ * session has ended (its instance died: the claim is free at once, not only
+ * when its lease runs out). Never NULL: a free row is not mine. */
+#define MINE(col) "coalesce(" col " = $2 || ':' || pg_backend_pid(), false)"
 #define GONE(col)                                                                                 \
     "NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid::text = split_part(" col ", ':', 2))"
 /* Now, in ms, on the database's clock. */
