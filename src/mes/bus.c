@@ -57,7 +57,7 @@ struct mes_sub {
     bool live;                /* in g's members (fed by the group); else in the bus's replay list */
     bool dead;                /* unsubscribed or ended: no callback any more */
     bool waiting;             /* replaying: its next step waits for the bus's fetch */
-    int64_t page_upto;        /* replaying: the bound of the page it waits for (0: none) */
+    int64_t page_after, page_upto;   /* replaying: the page it waits for (page_upto 0: none) */
     mes_sub *prev, *next;     /* in g->members or bus->replaying */
     mes_sub *dead_next;       /* in bus->dead */
 };
@@ -79,8 +79,9 @@ struct sub_group {
     int64_t cursor;
     bool waiting;             /* its next event (or page) waits for the bus's fetch */
     int64_t target;           /* waiting: the head to advance to once it is in */
-    int64_t page_upto;        /* the bound of the page it waits for (0: none): kept while it
-                                 waits, so the page it asked for is the one it reads */
+    int64_t page_after, page_upto;   /* the page it waits for (page_upto 0: none): kept
+                                        while it waits, so the page it asked for, and
+                                        fetched, is the one it reads */
     mes_sub *members;         /* live */
     uint32_t nlive, nall;     /* nall: live and replaying */
 };
@@ -92,6 +93,7 @@ typedef struct bus_page {
     bool valid;
     store_stream stream;
     int64_t after, upto;
+    uint64_t round;
     store_event *evs;
     size_t n;
 } bus_page;
@@ -209,11 +211,15 @@ static void check_slow(mes_sub *s) {
 
 /* The group's selection set on one event, into b->out, in one read pass;
  * false when a read of it pended (b->out is then nothing to deliver). */
-static bool execute_event(sub_group *g, const store_event *ev) {
+static bool execute_event(sub_group *g, const store_event *ev, uint64_t floor) {
     mes_bus *b = g->bus;
     gql_arena_reset(&b->event_arena);
     mes_ctx ctx = {.m = b->m, .st = b->m->st, .who = &g->who, .arena = &b->event_arena};
     size_t misses = store_reads_misses(&b->reads);
+    /* objects no older than the page that named the event (PostgreSQL keeps
+       a session's results; a later event of the same order must not show it
+       as an earlier one left it) */
+    store_reads_set_floor(&b->reads, floor);
     store_reads_begin(b->m->st, &b->reads);
     gql_rv value = mes_event_value(&ctx, g->stream, ev);
     gql_exec_request req = {.doc = mes_doc_prepared(g->doc), .operation_name = g->op_name, .context = &ctx,
@@ -221,6 +227,7 @@ static bool execute_event(sub_group *g, const store_event *ev) {
     b->out.len = 0;
     gql_execute_event(&req, &g->sub, &value, &b->out);
     store_reads_end(b->m->st, &b->reads);
+    store_reads_set_floor(&b->reads, 0);
     if (store_reads_misses(&b->reads) > misses) return false;
     b->executions++;
     return true;
@@ -235,10 +242,10 @@ static void deliver_to(mes_sub *s, const store_event *ev, const gql_buf *out) {
 /* One event to every live member that has not had it; executed only when
  * one wants it. false: its execution pended, nothing delivered, the cursor
  * unmoved. */
-static bool group_deliver(sub_group *g, const store_event *ev) {
+static bool group_deliver(sub_group *g, const store_event *ev, uint64_t floor) {
     bool wanted = false;
     for (mes_sub *s = g->members; s && !wanted; s = s->next) wanted = !s->dead && ev->seq > s->last;
-    if (wanted && !execute_event(g, ev)) return false;
+    if (wanted && !execute_event(g, ev, floor)) return false;
     g->cursor = ev->seq;   /* before any callback: a member joining in one starts after it */
     if (!wanted) return true;
     for (mes_sub *s = g->members; s; s = s->next) {
@@ -265,11 +272,12 @@ static const char *read_failed(char *buf, const store_err *err) {
  * (which it resets, unless the shared page serves). share: a listener call,
  * where an unfiltered page may serve the next group. */
 static int read_page(mes_bus *b, const sub_group *g, int64_t after, int64_t upto, bool share, store_event **evs,
-                     size_t *n, store_err *err) {
+                     size_t *n, uint64_t *round, store_err *err) {
     bus_page *p = &b->shared;
     if (share && !g->where && p->valid && p->stream == g->stream && p->after == after && p->upto == upto) {
         *evs = p->evs;
         *n = p->n;
+        *round = p->round;
         return STORE_OK;
     }
     p->valid = false;
@@ -281,7 +289,8 @@ static int read_page(mes_bus *b, const sub_group *g, int64_t after, int64_t upto
     int rc = store_stream_read_upto(b->m->st, g->stream, after, upto, BUS_PAGE, g->where, &b->page_arena, evs, n,
                                     err);
     store_reads_end(b->m->st, &b->reads);
-    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, upto, *evs, *n};
+    *round = store_reads_round(&b->reads);
+    if (rc == STORE_OK && share && !g->where) *p = (bus_page){true, g->stream, after, upto, *round, *evs, *n};
     return rc;
 }
 
@@ -307,9 +316,12 @@ static void group_advance(sub_group *g, int64_t head) {
         store_event *evs = NULL;
         size_t n = 0;
         store_err err = {0};
+        int64_t after = g->page_upto ? g->page_after : g->cursor;
         int64_t upto = g->page_upto ? g->page_upto : head;
-        int rc = read_page(b, g, g->cursor, upto, true, &evs, &n, &err);
+        uint64_t round = 0;
+        int rc = read_page(b, g, after, upto, true, &evs, &n, &round, &err);
         if (rc == STORE_PENDING) {
+            g->page_after = after;
             g->page_upto = upto;
             group_wait(g, head);
             return;
@@ -323,7 +335,9 @@ static void group_advance(sub_group *g, int64_t head) {
         }
         bool done = n < BUS_PAGE;
         for (size_t i = 0; i < n; i++) {
-            if (!group_deliver(g, &evs[i])) {
+            if (evs[i].seq <= g->cursor) continue;   /* delivered before the page's last wait */
+            if (!group_deliver(g, &evs[i], round)) {
+                g->page_after = after;
                 g->page_upto = upto;
                 group_wait(g, head);
                 return;
@@ -373,6 +387,7 @@ static void replay_page(mes_sub *s) {
     sub_group *g = s->g;
     /* up to the group's cursor, or the bound of the page it waited for */
     int64_t target = s->page_upto ? s->page_upto : g->cursor;
+    int64_t after = s->page_upto ? s->page_after : s->last;
     s->page_upto = 0;
     if (s->last >= target) {
         if (s->last >= g->cursor) join(s);
@@ -381,8 +396,10 @@ static void replay_page(mes_sub *s) {
     store_event *evs = NULL;
     size_t n = 0;
     store_err err = {0};
-    int rc = read_page(b, g, s->last, target, false, &evs, &n, &err);
+    uint64_t round = 0;
+    int rc = read_page(b, g, after, target, false, &evs, &n, &round, &err);
     if (rc == STORE_PENDING) {
+        s->page_after = after;
         s->page_upto = target;
         sub_wait(s);
         return;
@@ -398,7 +415,9 @@ static void replay_page(mes_sub *s) {
             caught_up = true;
             break;
         }
-        if (!execute_event(g, &evs[i])) {
+        if (evs[i].seq <= s->last) continue;   /* had before the page's last wait */
+        if (!execute_event(g, &evs[i], round)) {
+            s->page_after = after;
             s->page_upto = target;
             sub_wait(s);   /* s->last is the event before: it goes on from there */
             return;

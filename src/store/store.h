@@ -228,6 +228,15 @@ bool store_reads_pending(const store_reads *r);
  * a second read of one statement already wanted): a pass that moved it
  * read something it does not have. */
 size_t store_reads_misses(const store_reads *r);
+/* PostgreSQL keeps a session's results, each with the fetch (its round,
+ * counting from 1) it came in. store_reads_round: the round of the result
+ * the session's last read was answered from (0: none, or SQLite, whose
+ * reads are always fresh). store_reads_set_floor: until set again (0:
+ * none), a result of an earlier round counts as not there and is read
+ * again. The event bus executes an event with the floor at the round of the
+ * page that named it, so no object shows a state older than its event. */
+uint64_t store_reads_round(const store_reads *r);
+void store_reads_set_floor(store_reads *r, uint64_t round);
 /* Makes the wanted reads available and calls done later on the loop (never
  * from inside this call). STORE_EINPUT when a fetch is already out (done
  * not called then). */

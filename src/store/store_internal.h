@@ -183,6 +183,8 @@ struct pgs_session;
 void pgs_session_free(struct pgs_session *p);
 bool pgs_session_pending(const struct pgs_session *p);
 size_t pgs_session_misses(const struct pgs_session *p);
+uint64_t pgs_session_round(const struct pgs_session *p);
+void pgs_session_set_floor(struct pgs_session *p, uint64_t round);
 int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg);
 #define STORE_READ_GATE(s, err, ...)                                                        \
     do {                                                                                  \

@@ -35,6 +35,7 @@ typedef struct pg_stmt_req {
     char **params;
     PGresult *res;       /* fetched: the result, or NULL with err */
     store_err err;
+    uint64_t round;      /* the fetch it was sent in */
     bool fetched, sent;
 } pg_stmt_req;
 
@@ -45,6 +46,9 @@ struct pgs_session {
     size_t nslots;
     size_t wanted;       /* reqs not sent yet */
     size_t misses;       /* reads answered "pending" (store_reads_misses) */
+    uint64_t round;      /* fetches sent so far */
+    uint64_t floor;      /* results of earlier rounds count as not there */
+    uint64_t last_round; /* the round of the last result answered */
     /* the fetch in flight */
     size_t outstanding;
     store_done_fn done;
@@ -149,6 +153,10 @@ void pgs_session_free(struct pgs_session *p) {
 
 bool pgs_session_pending(const struct pgs_session *p) { return p && p->wanted > 0; }
 size_t pgs_session_misses(const struct pgs_session *p) { return p ? p->misses : 0; }
+uint64_t pgs_session_round(const struct pgs_session *p) { return p ? p->last_round : 0; }
+void pgs_session_set_floor(struct pgs_session *p, uint64_t round) {
+    if (p) p->floor = round;
+}
 
 static void finish(struct pgs_session *p) {
     store_reads *r = p->r;
@@ -218,11 +226,13 @@ int pgs_session_fetch(store *s, store_reads *r, store_done_fn done, void *arg) {
     p->arg = arg;
     r->fetching = true;
     store_pg *pg = s->pg;
+    p->round++;
     p->outstanding = 1;   /* held while sending: a reply cannot finish the fetch early */
     for (size_t i = 0; i < p->n; i++) {
         pg_stmt_req *q = &p->reqs[i];
         if (q->sent) continue;
         q->sent = true;
+        q->round = p->round;
         reply_ctx *c = malloc(sizeof *c);
         if (!c) abort();
         *c = (reply_ctx){p, i};
@@ -267,14 +277,25 @@ int pgs_read(store *s, const char *sql, int nparams, const char *const *params, 
         return STORE_OK;
     }
     uint64_t key = key_of(sql, nparams, params);
-    pg_stmt_req *q = find(r->pg, key, sql, nparams, params);
-    if (q && q->fetched) {
+    struct pgs_session *p = r->pg;
+    pg_stmt_req *q = find(p, key, sql, nparams, params);
+    /* an error is an answer only right after the fetch that got it: a later
+       pass (the database may be back) reads it again */
+    if (q && q->fetched && q->round >= p->floor && (q->res || q->round == p->round)) {
+        p->last_round = q->round;
         if (!q->res) {
             *err = q->err;
             return err->code;
         }
         *out = q->res;
         return STORE_OK;
+    }
+    if (q && q->fetched) {   /* too old: wanted again, in the next fetch */
+        PQclear(q->res);
+        q->res = NULL;
+        q->err = (store_err){0};
+        q->fetched = q->sent = false;
+        p->wanted++;
     }
     want(r, key, sql, nparams, params);
     r->pg->misses++;

@@ -50,6 +50,9 @@ void store_reads_end(store *s, store_reads *r) {
     r->outer = NULL;
 }
 
+uint64_t store_reads_round(const store_reads *r) { return pgs_session_round(r->pg); }
+void store_reads_set_floor(store_reads *r, uint64_t round) { pgs_session_set_floor(r->pg, round); }
+
 size_t store_reads_misses(const store_reads *r) { return r->nwanted + pgs_session_misses(r->pg); }
 
 bool store_reads_pending(const store_reads *r) { return r->nwanted > 0 || pgs_session_pending(r->pg); }

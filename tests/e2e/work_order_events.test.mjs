@@ -215,6 +215,34 @@ test('afterSeq replays and joins the live feed with no gap and no duplicate whil
   }
 });
 
+test('a live event never shows its order in an earlier state than the event itself', async () => {
+  // objects in an event are read at delivery, so they are at least as far
+  // along as the event; on PostgreSQL a read kept from an earlier event of
+  // the same order must not stand in for a fresh one
+  const client = wsClient(srv, { token: erp });
+  try {
+    const sub = await subscribe(client, { s: 'bench_1' });
+    const ext = uid('STALE').toUpperCase();
+    const count = 24;
+    const ids = await saveMany(srv, 'battery_pack_install', ext, count, { batch: 12, parallel: 2 });
+    const worker = async (k) => {
+      for (let i = k; i < count; i += 4) {
+        await start(ids[i], 'bench_1');
+        await complete(ids[i], 'bench_1');
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(worker));
+    const rank = { READY: 0, IN_PROGRESS: 1, COMPLETED: 2, CANCELED: 3 };
+    const got = await take(sub, count * 3);
+    assert.ok(increasing(got), 'in seq order');
+    const behind = got.filter((e) => rank[e.workOrder.status] < rank[e.status]);
+    assert.deepEqual(behind.map((e) => `${e.seq} ${e.status}: order ${e.workOrder.id} ${e.workOrder.status}`), []);
+    sub.dispose();
+  } finally {
+    await client.dispose();
+  }
+});
+
 test('a refused completion or start appends nothing', async () => {
   const client = wsClient(srv, { token: benchToken.bench_1 });
   try {
