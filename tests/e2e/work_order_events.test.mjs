@@ -221,17 +221,19 @@ test('a live event never shows its order in an earlier state than the event itse
   // the same order must not stand in for a fresh one
   const client = wsClient(srv, { token: erp });
   try {
-    const sub = await subscribe(client, { s: 'bench_1' });
+    const sub = wsSubscription(client, { query: 'subscription { workOrderEventsStream { seq status workOrder { id status } } }' });
+    await wsRequest(client, '{ __typename }');
     const ext = uid('STALE').toUpperCase();
-    const count = 24;
-    const ids = await saveMany(srv, 'battery_pack_install', ext, count, { batch: 12, parallel: 2 });
+    const count = 120;
+    // each worker saves, starts and completes its orders one after the other
     const worker = async (k) => {
-      for (let i = k; i < count; i += 4) {
-        await start(ids[i], 'bench_1');
-        await complete(ids[i], 'bench_1');
+      for (let i = k; i < count; i += 8) {
+        const o = await saveOrder('battery_pack_install', `${ext}-${i}`);
+        await start(o.id, 'bench_1');
+        await complete(o.id, 'bench_1');
       }
     };
-    await Promise.all([0, 1, 2, 3].map(worker));
+    await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(worker));
     const rank = { READY: 0, IN_PROGRESS: 1, COMPLETED: 2, CANCELED: 3 };
     const got = await take(sub, count * 3);
     assert.ok(increasing(got), 'in seq order');
