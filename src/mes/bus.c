@@ -327,6 +327,7 @@ static void group_advance(sub_group *g, int64_t head) {
             return;
         }
         g->page_upto = 0;
+        if (rc == STORE_EUNAVAILABLE) return;   /* the database is away: tried again at the next heads (a reconnect tells them) */
         if (rc) {
             char reason[READ_FAILED_MAX];
             end_members(g, read_failed(reason, &err));
@@ -352,10 +353,14 @@ static void on_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) {
     b->busy++;
     b->shared.valid = false;   /* a commit since: the log has grown */
     for (int s = 0; s < STORE_STREAM_COUNT; s++) {
-        if (head[s] <= b->head[s]) continue;
-        b->published[s] += (uint64_t)(head[s] - b->head[s]);
-        b->head[s] = head[s];
-        for (sub_group *g = b->groups[s]; g; g = g->next) group_advance(g, head[s]);
+        if (head[s] > b->head[s]) {
+            b->published[s] += (uint64_t)(head[s] - b->head[s]);
+            b->head[s] = head[s];
+        }
+        /* every group behind, also one left behind by a read that failed
+           while the database was away */
+        for (sub_group *g = b->groups[s]; g; g = g->next)
+            if (g->cursor < b->head[s]) group_advance(g, b->head[s]);
     }
     b->shared.valid = false;
     b->busy--;

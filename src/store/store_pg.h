@@ -47,6 +47,7 @@ typedef struct store_pg {
     int64_t heads[STORE_STREAM_COUNT];   /* highest committed seq this instance knows of */
     bool rc_down;                        /* the loop's connection was lost and is not back */
     bool heads_reading, heads_again;     /* a read of stream_heads is out; another wanted after it */
+    bool heads_force;                    /* tell the listener at the next heads even if none moved */
     pgs_token *tokens;                   /* every token, revoked included */
     size_t ntokens;
     bool tokens_reading, tokens_again;

@@ -271,8 +271,16 @@ int pgs_read(store *s, const char *sql, int nparams, const char *const *params, 
              store_err *err) {
     store_reads *r = s->session;
     if (!r) {
-        PGresult *res = pg_exec(s->pg->db, sql, nparams, params, err);
-        if (!res) return err->code;
+        /* the blocking connection (the command line; start-up; the one read
+           docs/postgres.md lists under known limits): lost, it is opened
+           again for the next call */
+        PGconn *db = s->pg->db;
+        if (PQstatus(db) != CONNECTION_OK) PQreset(db);
+        PGresult *res = pg_exec(db, sql, nparams, params, err);
+        if (!res) {
+            if (PQstatus(db) != CONNECTION_OK) err->code = STORE_EUNAVAILABLE;
+            return err->code;
+        }
         *out = res;
         return STORE_OK;
     }

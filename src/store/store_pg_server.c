@@ -35,10 +35,13 @@
 
 /* ---- heads ------------------------------------------------------------------- */
 
-/* Raises the known heads to `head` where higher; tells the listener if any moved. */
+/* Raises the known heads to `head` where higher; tells the listener if any
+ * moved, or anyway after a reconnect (what failed to read while the
+ * database was away is read again). */
 static void heads_seen(store *s, const int64_t head[STORE_STREAM_COUNT]) {
     store_pg *p = s->pg;
-    bool moved = false;
+    bool moved = p->heads_force;
+    p->heads_force = false;
     for (int k = 0; k < STORE_STREAM_COUNT; k++)
         if (head[k] > p->heads[k]) {
             p->heads[k] = head[k];
@@ -195,6 +198,7 @@ static void on_state(void *ctx, bool up, const char *why) {
     store *s = ctx;
     s->pg->rc_down = !up;
     if (!up) return;   /* reads fail meanwhile with "database unavailable" */
+    s->pg->heads_force = true;
     /* whatever committed while the connection was down: read it now */
     atomic_fetch_add(&s->m_commits, 1);
     tokens_read(s);
