@@ -54,7 +54,7 @@ int pgs_orders_list(store *s, const store_filter *where, int64_t limit, int64_t 
 int pgs_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_ORDER_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN operation_orders t ON t.id = p.v::bigint ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM operation_orders t WHERE t.id = p.v::bigint", "t") " ORDER BY p.i",
                              json_int_array(ids, n), n, a, sizeof *out->items, row_order, (void **)&out->items,
                              &out->count, &out->first, err);
 }
@@ -63,7 +63,8 @@ int pgs_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_ar
                            store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_ORDER_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN operation_orders t ON t.parent_id = p.v::bigint ORDER BY p.i, t.id",
+                             PGS_PROBE("SELECT * FROM operation_orders t WHERE t.parent_id = p.v::bigint", "t")
+                             " ORDER BY p.i, t.id",
                              json_int_array(parent_ids, n), n, a, sizeof *out->items, row_order,
                              (void **)&out->items, &out->count, &out->first, err);
 }
@@ -102,7 +103,7 @@ int pgs_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, s
                          store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.id, t.name FROM " PGS_PARENTS
-                             " JOIN operators t ON t.id = p.v::bigint ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM operators t WHERE t.id = p.v::bigint", "t") " ORDER BY p.i",
                              json_int_array(ids, n), n, a, sizeof *out->items, row_operator,
                              (void **)&out->items, &out->count, &out->first, err);
 }
@@ -111,7 +112,7 @@ int pgs_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a
                         store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.id, t.name, t.updated_at FROM " PGS_PARENTS
-                             " JOIN stations t ON t.id = p.v ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM stations t WHERE t.id = p.v", "t") " ORDER BY p.i",
                              json_string_array(ids, n), n, a, sizeof *out->items, pgs_read_station,
                              (void **)&out->items, &out->count, &out->first, err);
 }
