@@ -195,7 +195,7 @@ int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, con
  * named `tree` opening a WITH list (a comma after it continues the list). */
 #define PGS_TREE_OF(param)                                                                                   \
     "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
-    " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
+    " SELECT o.id FROM tree t" PGS_PROBE("SELECT o.id FROM operation_orders o WHERE o.parent_id = t.id", "o") ")"
 /* The work-order stream: CTEs ev, h and ins continuing a WITH list (after
  * "WITH" or a CTE and a comma) that append one event per PROCESS order
  * `o` of `from` (operation_orders, or a CTE of the rows an UPDATE just
