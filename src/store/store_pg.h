@@ -120,6 +120,14 @@ int pgs_read_children(store *s, const char *sql, char *json, size_t nparents, gq
 /* The parents of pgs_read_children's statement: p.v each (text), p.i its
  * place from 1. */
 #define PGS_PARENTS "jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS p(v, i)"
+/* Each parent's rows by its own index probe: "CROSS JOIN LATERAL (select
+ * OFFSET 0) alias", select's WHERE naming p.v. The planner cannot count
+ * PGS_PARENTS (a function: 100 rows, whatever the array) and, with a
+ * plain join, hashes the parents against a full scan of the child table,
+ * the whole table read for 2 parents; OFFSET 0 keeps it from flattening
+ * the subquery into that join, so it runs once per parent (a nested loop
+ * over an index scan), whatever it guesses. */
+#define PGS_PROBE(select, alias) " CROSS JOIN LATERAL (" select " OFFSET 0) " alias
 /* "select_from [WHERE <where over t0>] ORDER BY order LIMIT … OFFSET …" */
 int pgs_read_list(store *s, const char *select_from, store_entity e, const store_filter *where, const char *order,
                   int64_t limit, int64_t offset, gql_arena *a, size_t size, pgs_read_fn fn, void **out, size_t *n,
@@ -188,7 +196,7 @@ int pgs_tx_row(store_tx *tx, const char *name, const char *sql, int nparams, con
  * named `tree` opening a WITH list (a comma after it continues the list). */
 #define PGS_TREE_OF(param)                                                                                   \
     "WITH RECURSIVE tree(id) AS (SELECT " param " UNION ALL"                                                 \
-    " SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
+    " SELECT o.id FROM tree t" PGS_PROBE("SELECT o.id FROM operation_orders o WHERE o.parent_id = t.id", "o") ")"
 /* The work-order stream: CTEs ev, h and ins continuing a WITH list (after
  * "WITH" or a CTE and a comma) that append one event per PROCESS order
  * `o` of `from` (operation_orders, or a CTE of the rows an UPDATE just

@@ -126,10 +126,10 @@ int pgs_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a
                        : pg_tx_query(tx->pg, "ow_summary_tree",
                                      PGS_TREE_OF("$1::bigint")
                                      " SELECT (SELECT min(started_at) FROM operation_orders"
-                                     " WHERE id IN (SELECT id FROM tree))," SUMMARY_END_COLS
+                                     " WHERE id = ANY (ARRAY(SELECT id FROM tree)))," SUMMARY_END_COLS
                                      " FROM (SELECT 1) AS one LEFT JOIN operation_orders o ON o.id = ("
                                      "   SELECT x.id FROM operation_orders x JOIN operations k ON k.id = x.operation_id"
-                                     "   WHERE x.id IN (SELECT id FROM tree) AND x.status = 'COMPLETED'"
+                                     "   WHERE x.id = ANY (ARRAY(SELECT id FROM tree)) AND x.status = 'COMPLETED'"
                                      "   AND k.kind = 'PROCESS'"
                                      "   ORDER BY x.completed_at DESC NULLS LAST, x.id DESC LIMIT 1)" SUMMARY_END_JOINS,
                                      1, params, err);
@@ -154,7 +154,7 @@ int pgs_tx_order_summary(store_tx *tx, int64_t order_id, bool leaf, gql_arena *a
     return pgs_tx_rows(tx, "ow_captured_tree",
                        PGS_TREE_OF("$1::bigint")
                        " SELECT c.attribute_id, c.attribute_name, c.external_id, c.value FROM consumed_serials c"
-                       " WHERE c.order_id IN (SELECT id FROM tree) ORDER BY c.at, c.id",
+                       " WHERE c.order_id = ANY (ARRAY(SELECT id FROM tree)) ORDER BY c.at, c.id",
                        1, params, a, sizeof *out->consumed, row_captured, (void **)&out->consumed, &out->nconsumed,
                        "reading captured serials", err);
 }

@@ -54,7 +54,7 @@ int pgs_orders_list(store *s, const store_filter *where, int64_t limit, int64_t 
 int pgs_orders_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, store_orders *out, store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_ORDER_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN operation_orders t ON t.id = p.v::bigint ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM operation_orders t WHERE t.id = p.v::bigint", "t") " ORDER BY p.i",
                              json_int_array(ids, n), n, a, sizeof *out->items, row_order, (void **)&out->items,
                              &out->count, &out->first, err);
 }
@@ -63,13 +63,16 @@ int pgs_orders_children_of(store *s, const int64_t *parent_ids, size_t n, gql_ar
                            store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_ORDER_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN operation_orders t ON t.parent_id = p.v::bigint ORDER BY p.i, t.id",
+                             PGS_PROBE("SELECT * FROM operation_orders t WHERE t.parent_id = p.v::bigint", "t")
+                             " ORDER BY p.i, t.id",
                              json_int_array(parent_ids, n), n, a, sizeof *out->items, row_order,
                              (void **)&out->items, &out->count, &out->first, err);
 }
 
 /* The statuses go as a JSON array of their names (a name twice is the same
- * set, as SQLite's IN has it). */
+ * set, as SQLite's IN has it), made an array once (an InitPlan): as
+ * "IN (SELECT …)" PostgreSQL joined every order against the unnested
+ * names, a semi-join per row (7 ms over 4,300 orders, 0.9 ms as = ANY). */
 int pgs_work_orders(store *s, const char *station_id, const store_order_status *statuses, size_t nstatuses,
                     gql_arena *a, store_order **out, size_t *n, store_err *err) {
     static const store_order_status queue[] = {STORE_ORDER_READY, STORE_ORDER_IN_PROGRESS};
@@ -83,7 +86,7 @@ int pgs_work_orders(store *s, const char *station_id, const store_order_status *
     int rc = pgs_read_rows(s,
                            "SELECT " STORE_ORDER_COLS("t") " FROM operation_orders t"
                            " JOIN operations o ON o.id = t.operation_id AND o.kind = 'PROCESS'"
-                           " WHERE t.status IN (SELECT jsonb_array_elements_text($1::jsonb))"
+                           " WHERE t.status = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
                            " AND ($2::text IS NULL OR t.station_id = $2 OR (t.station_id IS NULL AND EXISTS ("
                            "  SELECT 1 FROM station_processes sp"
                            "  WHERE sp.station_id = $2 AND sp.operation_id = t.operation_id)))"
@@ -102,7 +105,7 @@ int pgs_operators_by_ids(store *s, const int64_t *ids, size_t n, gql_arena *a, s
                          store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.id, t.name FROM " PGS_PARENTS
-                             " JOIN operators t ON t.id = p.v::bigint ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM operators t WHERE t.id = p.v::bigint", "t") " ORDER BY p.i",
                              json_int_array(ids, n), n, a, sizeof *out->items, row_operator,
                              (void **)&out->items, &out->count, &out->first, err);
 }
@@ -111,7 +114,7 @@ int pgs_stations_by_ids(store *s, const char *const *ids, size_t n, gql_arena *a
                         store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.id, t.name, t.updated_at FROM " PGS_PARENTS
-                             " JOIN stations t ON t.id = p.v ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM stations t WHERE t.id = p.v", "t") " ORDER BY p.i",
                              json_string_array(ids, n), n, a, sizeof *out->items, pgs_read_station,
                              (void **)&out->items, &out->count, &out->first, err);
 }

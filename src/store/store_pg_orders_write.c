@@ -7,7 +7,10 @@
  *
  * Where the dialects differ: SQLite's `+status` (an index hint) is left
  * out; ifnull is coalesce with the unique index's own expression; `IN
- * tree` is `IN (SELECT id FROM tree)`; parameters are text, cast where the
+ * tree` is `= ANY (ARRAY(SELECT id FROM tree))` (one array, so the
+ * planner probes the index with it: as `IN (SELECT …)` it may hash the
+ * tree against a full scan of operation_orders), and a recursive step
+ * probes an index per row (PGS_PROBE); parameters are text, cast where the
  * type is not inferable; text orders are COLLATE "C" (SQLite's byte order);
  * work-order events take their seq from stream_heads (PGS_WO_EVENTS).
  *
@@ -216,7 +219,7 @@ int pgs_tx_order_tree_save(store_tx *tx, int64_t root_id, const char *secondary_
                               " status = CASE WHEN x.status <> 'CANCELED' THEN x.status"
                               "   WHEN (SELECT kind FROM operations k WHERE k.id = x.operation_id) = 'PROCESS'"
                               "   THEN 'READY' ELSE 'CREATED' END"
-                              " FROM operation_orders was WHERE was.id = x.id AND x.id IN (SELECT id FROM tree)"
+                              " FROM operation_orders was WHERE was.id = x.id AND x.id = ANY (ARRAY(SELECT id FROM tree))"
                               " RETURNING x.id, x.operation_id, was.status AS was),"
                               PGS_WO_EVENTS("up o", "'READY'", "$2::bigint", "o.was = 'CANCELED'")
                               " SELECT count(*) FROM ins",
@@ -258,7 +261,8 @@ int pgs_tx_order_optionals(store_tx *tx, int64_t order_id, gql_arena *a, const c
     return pgs_tx_rows(tx, "ow_order_optionals",
                        "WITH RECURSIVE up(id, parent) AS ("
                        " SELECT id, parent_id FROM operation_orders WHERE id = $1::bigint UNION ALL"
-                       " SELECT o.id, o.parent_id FROM operation_orders o JOIN up ON o.id = up.parent)"
+                       " SELECT o.id, o.parent_id FROM up"
+                       PGS_PROBE("SELECT o.id, o.parent_id FROM operation_orders o WHERE o.id = up.parent", "o") ")"
                        " SELECT s.operation_id FROM order_selected_optionals s"
                        " JOIN up ON up.id = s.order_id AND up.parent IS NULL ORDER BY s.operation_id COLLATE \"C\"",
                        1, params, a, sizeof **out, row_text, (void **)out, n, "reading selected optionals", err);
@@ -289,7 +293,8 @@ int pgs_tx_tree_optionals(store_tx *tx, const char *op_id, gql_arena *a, const c
     " SELECT id FROM operation_orders WHERE parent_id IS NULL"                                          \
     " AND coalesce(external_order_id, '') = coalesce($1::text, '') AND operation_id = $2"              \
     " AND ($3::bigint < 0 OR order_index = $3::bigint) AND status IN ('CREATED', 'READY')"             \
-    " UNION ALL SELECT o.id FROM operation_orders o JOIN tree t ON o.parent_id = t.id)"
+    " UNION ALL SELECT o.id FROM tree t"                                                                \
+    PGS_PROBE("SELECT o.id FROM operation_orders o WHERE o.parent_id = t.id", "o") ")"
 
 int pgs_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char *operation_id, int64_t index,
                          int64_t *count, store_err *err) {
@@ -300,7 +305,7 @@ int pgs_tx_orders_cancel(store_tx *tx, const char *external_order_id, const char
     PGresult *r = pg_tx_query(tx->pg, "ow_cancel",
                               CANCEL_TREE
                               ", up AS (UPDATE operation_orders SET status = 'CANCELED', updated_at = $4::bigint"
-                              " WHERE id IN (SELECT id FROM tree) AND status IN ('CREATED', 'READY')"
+                              " WHERE id = ANY (ARRAY(SELECT id FROM tree)) AND status IN ('CREATED', 'READY')"
                               " RETURNING id, operation_id),"
                               PGS_WO_EVENTS("up o", "'CANCELED'", "$4::bigint", "true")
                               " SELECT count(*) FROM up",
@@ -331,10 +336,11 @@ int pgs_tx_order_start(store_tx *tx, int64_t id, const char *station_id, int64_t
     r = pg_tx_query(tx->pg, "ow_order_start_up",
                     "WITH RECURSIVE up(id) AS ("
                     " SELECT parent_id FROM operation_orders WHERE id = $1::bigint AND parent_id IS NOT NULL UNION ALL"
-                    " SELECT o.parent_id FROM operation_orders o JOIN up ON o.id = up.id"
-                    " WHERE o.parent_id IS NOT NULL)"
+                    " SELECT o.parent_id FROM up"
+                    PGS_PROBE("SELECT o.parent_id FROM operation_orders o WHERE o.id = up.id"
+                              " AND o.parent_id IS NOT NULL", "o") ")"
                     " UPDATE operation_orders SET status = 'IN_PROGRESS', started_at = coalesce(started_at, $2::bigint),"
-                    " updated_at = $2::bigint WHERE id IN (SELECT id FROM up) AND status IN ('CREATED', 'READY')",
+                    " updated_at = $2::bigint WHERE id = ANY (ARRAY(SELECT id FROM up)) AND status IN ('CREATED', 'READY')",
                     2, up, err);
     if (!r) return pgs_sqlite_err(err, "starting an order's ancestors");
     PQclear(r);

@@ -236,7 +236,7 @@ int pgs_operations_by_ids(store *s, const char *const *ids, size_t n, gql_arena 
                           store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_OP_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN operations t ON t.id = p.v ORDER BY p.i",
+                             PGS_PROBE("SELECT * FROM operations t WHERE t.id = p.v", "t") " ORDER BY p.i",
                              json_string_array(ids, n), n, a, sizeof *out->items, pgs_read_operation,
                              (void **)&out->items, &out->count, &out->first, err);
 }
@@ -245,7 +245,7 @@ int pgs_consumed_attrs_of(store *s, const char *const *op_ids, size_t n, gql_are
                           store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, c.operation_id, c.id, c.name, c.part_number FROM " PGS_PARENTS
-                             " JOIN consumed_serial_attrs c ON c.operation_id = p.v"
+                             PGS_PROBE("SELECT * FROM consumed_serial_attrs c WHERE c.operation_id = p.v", "c")
                              " ORDER BY p.i, c.position, " C_ORDER("c.id"),
                              json_string_array(op_ids, n), n, a, sizeof *out->items, row_attribute,
                              (void **)&out->items, &out->count, &out->first, err);
@@ -294,8 +294,9 @@ int pgs_tree_produces_serial_of(store *s, const char *const *op_ids, size_t n, b
 int pgs_sub_operations_of(store *s, const char *const *parent_ids, size_t n, bool with_archived, gql_arena *a,
                           store_sub_operations *out, store_err *err) {
 #define SUBS_OF(cond)                                                                                  \
-    "SELECT p.i - 1, " STORE_SUB_COLS("t") " FROM " PGS_PARENTS " JOIN sub_operations t ON t.parent_id = p.v" \
-    cond " ORDER BY p.i, t.position, " C_ORDER("t.sub_id")
+    "SELECT p.i - 1, " STORE_SUB_COLS("t") " FROM " PGS_PARENTS                                        \
+    PGS_PROBE("SELECT * FROM sub_operations t WHERE t.parent_id = p.v" cond, "t")                       \
+    " ORDER BY p.i, t.position, " C_ORDER("t.sub_id")
     const char *sql = with_archived ? SUBS_OF("") : SUBS_OF(" AND t.archived_at IS NULL");
 #undef SUBS_OF
     return pgs_read_children(s, sql, json_string_array(parent_ids, n), n, a, sizeof *out->items,
@@ -305,7 +306,8 @@ int pgs_sub_operations_of(store *s, const char *const *parent_ids, size_t n, boo
 int pgs_steps_of(store *s, const char *const *op_ids, size_t n, gql_arena *a, store_steps *out, store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.key, t.operation_id, t.id, t.name, t.instruction_text FROM "
-                             PGS_PARENTS " JOIN steps t ON t.operation_id = p.v ORDER BY p.i, t.position, "
+                             PGS_PARENTS PGS_PROBE("SELECT * FROM steps t WHERE t.operation_id = p.v", "t")
+                             " ORDER BY p.i, t.position, "
                              C_ORDER("t.id"),
                              json_string_array(op_ids, n), n, a, sizeof *out->items, row_step,
                              (void **)&out->items, &out->count, &out->first, err);
@@ -315,7 +317,8 @@ int pgs_actions_of(store *s, const int64_t *step_keys, size_t n, gql_arena *a, s
                    store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, t.step_key, t.id, t.description FROM " PGS_PARENTS
-                             " JOIN actions t ON t.step_key = p.v::bigint ORDER BY p.i, t.position, "
+                             PGS_PROBE("SELECT * FROM actions t WHERE t.step_key = p.v::bigint", "t")
+                             " ORDER BY p.i, t.position, "
                              C_ORDER("t.id"),
                              json_int_array(step_keys, n), n, a, sizeof *out->items, row_action,
                              (void **)&out->items, &out->count, &out->first, err);
@@ -325,9 +328,10 @@ int pgs_station_processes_of(store *s, const char *const *station_ids, size_t n,
                              store_operations *out, store_err *err) {
     return pgs_read_children(s,
                              "SELECT p.i - 1, " STORE_OP_COLS("t") " FROM " PGS_PARENTS
-                             " JOIN station_processes sp ON sp.station_id = p.v"
-                             " JOIN operations t ON t.id = sp.operation_id"
-                             " ORDER BY p.i, sp.position, " C_ORDER("sp.operation_id"),
+                             PGS_PROBE("SELECT sp.position AS sp_position, t.* FROM station_processes sp"
+                                       " JOIN operations t ON t.id = sp.operation_id WHERE sp.station_id = p.v",
+                                       "t")
+                             " ORDER BY p.i, t.sp_position, " C_ORDER("t.id"),
                              json_string_array(station_ids, n), n, a, sizeof *out->items, pgs_read_operation,
                              (void **)&out->items, &out->count, &out->first, err);
 }
