@@ -135,28 +135,6 @@ static void sqlite_exec(fix *f, const char *sql) {
     sqlite3_close(db);
 }
 
-/* The URL of a fresh database `name` on the fixture's server. Its text
- * sorts by an ICU locale ('fit' before 'Zed'), not bytes, so an ORDER BY
- * that needs SQLite's byte order and lacks COLLATE "C" shows. */
-static void fresh_url(const char *name, char *conninfo, size_t csize, char *out, size_t size) {
-    PGconn *c = pg_test_connect(pg_test_url());
-    pg_test_exec(c, "SET client_min_messages = warning", NULL);
-    char sql[256];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-    pg_test_exec(c, sql, NULL);
-    snprintf(sql, sizeof sql,
-             "CREATE DATABASE %s TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'", name);
-    pg_test_exec(c, sql, NULL);
-    PQfinish(c);
-    pg_test_conninfo(name, conninfo, csize);
-    const char *url = pg_test_url();
-    const char *auth = strstr(url, "://");
-    assert_non_null(auth);
-    const char *path = auth + 3 + strcspn(auth + 3, "/?");
-    const char *query = path + strcspn(path, "?");
-    snprintf(out, size, "%.*s/%s%s", (int)(path - url), url, name, query);
-}
-
 static int setup(void **state) {
     fix *f = calloc(1, sizeof *f);
     f->sq.name = "SQLite";
@@ -166,7 +144,7 @@ static int setup(void **state) {
     test_db_make(&f->db);
     f->sq.s = test_open(&f->db, NULL);
     char url[1024];
-    fresh_url("t_orders_write", f->conninfo, sizeof f->conninfo, url, sizeof url);
+    pg_test_fresh_url_with("t_orders_write", PG_TEST_ICU, f->conninfo, sizeof f->conninfo, url, sizeof url);
     store_err err = {0};
     if (!(f->pg.s = store_open(url, NULL, &err))) fail_msg("%s", err.message);
     PGconn *c = pg_test_connect(f->conninfo);

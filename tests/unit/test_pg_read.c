@@ -57,29 +57,12 @@ typedef struct pair {
     gql_arena a;
 } pair;
 
-/* A fresh database whose text order is not byte order (ICU's en-US: "a" <
- * "B"), so an ORDER BY or a comparison that forgot SQLite's order fails. */
-static void fresh_pg_url(const char *name, char *out, size_t size, char *conninfo, size_t csize) {
-    PGconn *c = pg_test_connect(pg_test_url());
-    pg_test_exec(c, "SET client_min_messages = warning", NULL);
-    char sql[256];
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-    pg_test_exec(c, sql, NULL);
-    snprintf(sql, sizeof sql,
-             "CREATE DATABASE %s LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8' TEMPLATE template0", name);
-    pg_test_exec(c, sql, NULL);
-    /* the same server (a Unix socket's directory is a host) as a postgres:// URL */
-    snprintf(out, size, "postgresql://%s@/%s?host=%s&port=%s", PQuser(c), name, PQhost(c), PQport(c));
-    PQfinish(c);
-    pg_test_conninfo(name, conninfo, csize);
-}
-
 static int setup(void **state) {
     pair *p = calloc(1, sizeof *p);
     test_db_make(&p->tdb);
     p->sq = test_open(&p->tdb, NULL);
     char url[1024], conninfo[512];
-    fresh_pg_url("t_pg_read", url, sizeof url, conninfo, sizeof conninfo);
+    pg_test_fresh_url_with("t_pg_read", PG_TEST_ICU, conninfo, sizeof conninfo, url, sizeof url);
     store_err err = {0};
     p->pg = store_open(url, NULL, &err);
     if (!p->pg) fail_msg("%s", err.message);

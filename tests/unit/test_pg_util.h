@@ -63,31 +63,48 @@ static inline void pg_test_conninfo(const char *name, char *out, size_t size) {
     PQfinish(c);
 }
 
+/* CREATE DATABASE options for a database whose text order is not byte
+ * order (ICU's en-US: 'a' < 'B', 'fit' before 'Zed'): the differential tests
+ * use it so that an ORDER BY or comparison lacking SQLite's byte order
+ * (COLLATE "C") fails. */
+#define PG_TEST_ICU "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+
 /* An empty database `name` (dropped first if an earlier run left it) on the
- * test server; its conninfo in out. */
-static inline void pg_test_fresh_db(const char *name, char *out, size_t size) {
+ * test server, created with `options` (SQL after CREATE DATABASE name, ""
+ * for none); its conninfo in out. */
+static inline void pg_test_fresh_db_with(const char *name, const char *options, char *out, size_t size) {
     PGconn *c = pg_test_connect(pg_test_url());
     pg_test_exec(c, "SET client_min_messages = warning", NULL);   /* no NOTICE when it does not exist */
-    char sql[256];
+    char sql[512];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
     pg_test_exec(c, sql, NULL);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s %s", name, options);
     pg_test_exec(c, sql, NULL);
     PQfinish(c);
     pg_test_conninfo(name, out, size);
 }
 
+static inline void pg_test_fresh_db(const char *name, char *out, size_t size) {
+    pg_test_fresh_db_with(name, "", out, size);
+}
+
 /* The fixture's URL with database `name` (postgresql://authority/NAME?…),
- * created empty first: what store_open takes. */
-static inline void pg_test_fresh_url(const char *name, char *out, size_t size) {
-    char conninfo[512];
-    pg_test_fresh_db(name, conninfo, sizeof conninfo);
+ * created empty first with `options` (as pg_test_fresh_db_with; its
+ * conninfo in conninfo): what store_open takes. */
+static inline void pg_test_fresh_url_with(const char *name, const char *options, char *conninfo, size_t csize,
+                                          char *out, size_t size) {
+    pg_test_fresh_db_with(name, options, conninfo, csize);
     const char *url = pg_test_url();
     const char *auth = strstr(url, "://");
     if (!auth) fail_msg("not a URL: %s", url);
     const char *path = auth + 3 + strcspn(auth + 3, "/?");
     const char *query = path + strcspn(path, "?");
     snprintf(out, size, "%.*s/%s%s", (int)(path - url), url, name, query);
+}
+
+static inline void pg_test_fresh_url(const char *name, char *out, size_t size) {
+    char conninfo[512];
+    pg_test_fresh_url_with(name, "", conninfo, sizeof conninfo, out, size);
 }
 
 /* A fresh database with every migration applied, and a connection to it. */
