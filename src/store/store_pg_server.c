@@ -30,7 +30,6 @@
 #include "store_pg.h"
 
 #define TOKENS_SQL "SELECT id, role, name, station_id, created_at, revoked_at, secret_hash FROM tokens"
-#define HEADS_SQL "SELECT stream, head FROM stream_heads"
 #define TOKENS_CHANNEL "mesd_tokens"
 
 /* ---- heads ------------------------------------------------------------------- */
@@ -50,13 +49,6 @@ static void heads_seen(store *s, const int64_t head[STORE_STREAM_COUNT]) {
     if (moved && s->listener) s->listener(s->listener_ctx, p->heads);
 }
 
-static void heads_parse(const PGresult *r, int64_t head[STORE_STREAM_COUNT]) {
-    memset(head, 0, STORE_STREAM_COUNT * sizeof *head);
-    for (int i = 0; i < PQntuples(r); i++)
-        for (int k = 0; k < STORE_STREAM_COUNT; k++)
-            if (strcmp(PQgetvalue(r, i, 0), pg_stream_key((store_stream)k)) == 0) head[k] = pg_i64(r, i, 1);
-}
-
 static void heads_read(store *s);
 
 static void on_heads_reply(void *arg, const pg_reply *rep) {
@@ -65,7 +57,7 @@ static void on_heads_reply(void *arg, const pg_reply *rep) {
     p->heads_reading = false;
     if (!rep->error) {
         int64_t head[STORE_STREAM_COUNT];
-        heads_parse(rep->res, head);
+        pg_heads_parse(rep->res, head);
         heads_seen(s, head);
     }
     /* a failure needs no retry here: the connection's "up" reads them again */
@@ -81,7 +73,7 @@ static void heads_read(store *s) {
         p->heads_again = true;   /* one more read after this one: a commit may have come after it was sent */
         return;
     }
-    if (pg_conn_exec(p->rc, HEADS_SQL, 0, NULL, on_heads_reply, s) == PG_CONN_OK) p->heads_reading = true;
+    if (pg_conn_exec(p->rc, PG_HEADS_SQL, 0, NULL, on_heads_reply, s) == PG_CONN_OK) p->heads_reading = true;
 }
 
 static void on_writer_heads(void *ctx, const int64_t head[STORE_STREAM_COUNT]) { heads_seen(ctx, head); }
@@ -212,8 +204,8 @@ int pgs_server_start(store *s, uv_loop_t *loop, store_err *err) {
     if (!r) return err->code;
     tokens_take(p, r);
     PQclear(r);
-    if (!(r = pg_exec(p->db, HEADS_SQL, 0, NULL, err))) return err->code;
-    heads_parse(r, p->heads);
+    if (!(r = pg_exec(p->db, PG_HEADS_SQL, 0, NULL, err))) return err->code;
+    pg_heads_parse(r, p->heads);
     PQclear(r);
     if (!(p->w = pg_writer_start(loop, p->conninfo, err))) return err->code;
     pg_writer_on_heads(p->w, on_writer_heads, s);
@@ -296,9 +288,9 @@ int pgs_stream_heads(store *s, int64_t head[STORE_STREAM_COUNT], store_err *err)
         memcpy(head, p->heads, sizeof p->heads);
         return STORE_OK;
     }
-    PGresult *r = pg_exec(p->db, HEADS_SQL, 0, NULL, err);
+    PGresult *r = pg_exec(p->db, PG_HEADS_SQL, 0, NULL, err);
     if (!r) return err->code;
-    heads_parse(r, head);
+    pg_heads_parse(r, head);
     PQclear(r);
     return STORE_OK;
 }

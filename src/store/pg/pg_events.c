@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *pg_stream_key(store_stream stream) {
     static const char *const keys[STORE_STREAM_COUNT] = {
@@ -18,6 +19,14 @@ const char *pg_stream_key(store_stream stream) {
         [STORE_STREAM_WORK_ORDERS] = "work_orders",
     };
     return (unsigned)stream < STORE_STREAM_COUNT ? keys[stream] : NULL;
+}
+
+void pg_heads_parse(const PGresult *r, int64_t head[STORE_STREAM_COUNT]) {
+    memset(head, 0, STORE_STREAM_COUNT * sizeof *head);
+    for (int i = 0; i < PQntuples(r); i++)
+        for (int k = 0; k < STORE_STREAM_COUNT; k++)
+            if (strcmp(PQgetvalue(r, i, 0), pg_stream_key((store_stream)k)) == 0)
+                head[k] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
 }
 
 static int one_seq(PGresult *r, store_stream stream, int64_t *seq_out, store_err *err) {

@@ -23,6 +23,11 @@
 /* A stream's row in stream_heads (every stream, the work-order one included). */
 const char *pg_stream_key(store_stream stream);
 
+/* Every stream's head: PG_HEADS_SQL's rows, parsed by pg_heads_parse (a
+ * stream without a row is 0). */
+#define PG_HEADS_SQL "SELECT stream, head FROM stream_heads"
+void pg_heads_parse(const PGresult *r, int64_t head[STORE_STREAM_COUNT]);
+
 int pg_tx_next_seq(pg_tx *tx, store_stream stream, int64_t *seq_out, store_err *err);
 
 /* Appends a completion or note event (payload: JSON, stored as jsonb) in one

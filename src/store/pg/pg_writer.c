@@ -193,13 +193,9 @@ static void lost(pg_writer *w, pg_job **jobs, size_t n, store_err *e) {
 
 /* Every stream's head as this transaction sees it (see pg_writer_on_heads). */
 static int read_heads(pg_writer *w, int64_t heads[STORE_STREAM_COUNT], store_err *e) {
-    PGresult *r = pg_exec(w->db, "SELECT stream, head FROM stream_heads", 0, NULL, e);
+    PGresult *r = pg_exec(w->db, PG_HEADS_SQL, 0, NULL, e);
     if (!r) return e->code;
-    memset(heads, 0, STORE_STREAM_COUNT * sizeof *heads);
-    for (int i = 0; i < PQntuples(r); i++)
-        for (int k = 0; k < STORE_STREAM_COUNT; k++)
-            if (strcmp(PQgetvalue(r, i, 0), pg_stream_key((store_stream)k)) == 0)
-                heads[k] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    pg_heads_parse(r, heads);
     PQclear(r);
     return STORE_OK;
 }
